@@ -1,0 +1,293 @@
+"""Compile pinyinize's lexicon from registry packages.
+
+Sources (installed with ``pip install -e '.[build]'`` and ``apt-get install unicode-data``):
+
+* pypinyin (MIT): ``pinyin_dict.json`` — every reading of ~42k characters (mozillazg/pinyin-data)
+  and ``phrases_dict.json`` — ~47k curated word readings (mozillazg/phrase-pinyin-data).
+* pypinyin-dict (MIT): ``phrase_pinyin_data.large_pinyin`` — ~400k more word readings
+  (phrase-pinyin-data's large_pinyin.txt).  Its ``cc_cedict`` tables are *not* used: CC-CEDICT is
+  CC BY-SA and we do not carry that licence.
+* jieba (MIT): ``dict.txt`` — word frequencies and part-of-speech tags for segmentation.
+* Unihan (Unicode licence, Debian package ``unicode-data``): kHanyuPinlu (reading frequencies
+  from a spoken-language count), kTGH (index in the 通用规范汉字表, 2013) and kSimplifiedVariant
+  (traditional → simplified character map, used to look traditional text up).
+
+Output (``src/pinyinize/data``): ``chars.tsv``, ``words.tsv.gz`` and ``MANIFEST.json``.  Both
+tables are sorted UTF-8 text with a format header, so a diff shows exactly what changed.
+Run ``python scripts/build_lexicon.py --check`` to fail when the committed data is stale.
+"""
+
+from __future__ import annotations
+
+import argparse
+import bz2
+import gzip
+import hashlib
+import importlib.metadata
+import io
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+import jieba
+import pypinyin
+from pypinyin_dict.phrase_pinyin_data import large_pinyin
+
+from pinyinize.spell import is_reading, parse_marked
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / "src" / "pinyinize" / "data"
+UNIHAN_DIR = Path("/usr/share/unicode")
+FORMAT_VERSION = 1
+MAX_WORD_LENGTH = 12  # longer "phrases" in the sources are sentences or lists, not words
+# Phrase-only words (absent from jieba's frequency list) are real dictionary words, mostly
+# idioms and terms; this count keeps them below any attested word in segmentation.
+PHRASE_ONLY_FREQUENCY = 10
+# jieba words that no pinyin table lists are mostly name fragments and number phrases (山高谷,
+# 一万七千多户) with counts of 2-5; kept, they glue across word boundaries.  Only well-attested
+# ones stay as segmentation units.
+MIN_READINGLESS_FREQUENCY = 20
+
+# 一 and 不 change tone in speech (yí gè, bú shì) and some phrase tables bake that in; the
+# lexicon keeps citation tones (GB/T 16159-2012 §6.5.2) and leaves sandhi to the tone rules.
+CITATION_READINGS = {"一": "yi1", "不": "bu4"}
+
+
+def is_han(char: str) -> bool:
+    code = ord(char)
+    return (
+        0x3400 <= code <= 0x4DBF
+        or 0x4E00 <= code <= 0x9FFF
+        or 0xF900 <= code <= 0xFAFF
+        or 0x20000 <= code <= 0x323AF
+        or char == "〇"
+    )
+
+
+def read_unihan(file_name: str, fields: set[str]) -> dict[str, dict[str, str]]:
+    """Unihan ``U+XXXX<TAB>field<TAB>value`` lines → ``{field: {char: value}}``."""
+    table: dict[str, dict[str, str]] = {field: {} for field in fields}
+    with bz2.open(UNIHAN_DIR / file_name, "rt", encoding="utf-8") as lines:
+        for line in lines:
+            if line.startswith("#") or not line.strip():
+                continue
+            code, field, value = line.rstrip("\n").split("\t", 2)
+            if field in fields:
+                table[field][chr(int(code[2:], 16))] = value
+    return table
+
+
+def parse_pinlu(value: str) -> dict[str, int]:
+    """``hái(5894) huán(103)`` → ``{"hai2": 5894, "huan2": 103}``."""
+    counts = {}
+    for item in value.split():
+        syllable, count = item.rstrip(")").split("(")
+        counts[parse_marked(syllable)] = int(count)
+    return counts
+
+
+def load_char_readings() -> dict[str, list[str]]:
+    path = Path(pypinyin.__file__).parent / "pinyin_dict.json"
+    table = json.loads(path.read_text(encoding="utf-8"))
+    readings: dict[str, list[str]] = {}
+    for code, value in table.items():
+        char = chr(int(code))
+        parsed = []
+        for syllable in value.split(","):
+            try:
+                reading = parse_marked(syllable)
+            except ValueError:
+                continue
+            if reading not in parsed:
+                parsed.append(reading)
+        if parsed:
+            readings[char] = parsed
+    return readings
+
+
+def build_chars(
+    char_readings: dict[str, list[str]],
+    pinlu: dict[str, dict[str, int]],
+    tgh: dict[str, int],
+    simplified: dict[str, str],
+) -> list[str]:
+    rows = []
+    for char in sorted(char_readings):
+        counts = pinlu.get(char, {})
+        readings = list(char_readings[char])
+        for reading in counts:  # kHanyuPinlu sometimes attests a reading pinyin-data lacks
+            if reading not in readings:
+                readings.append(reading)
+        # Most frequent first; readings without a count keep pinyin-data's order after them.
+        readings.sort(key=lambda reading: -counts.get(reading, 0))
+        column = " ".join(f"{reading}:{counts.get(reading, 0)}" for reading in readings)
+        rows.append(f"{char}\t{column}\t{tgh.get(char, 0)}\t{simplified.get(char, '')}")
+    return rows
+
+
+def normalise_phrase(word: str, syllables: list[list[str]]) -> str | None:
+    """Phrase table entry → space-separated numbered readings, or None when unusable."""
+    if len(syllables) != len(word):
+        return None
+    readings = []
+    for char, options in zip(word, syllables, strict=True):
+        if char in CITATION_READINGS:
+            readings.append(CITATION_READINGS[char])
+            continue
+        try:
+            readings.append(parse_marked(options[0]))
+        except (ValueError, IndexError):
+            return None
+    return " ".join(readings)
+
+
+def consistent(word: str, readings: str, char_readings: dict[str, list[str]]) -> bool:
+    """Each syllable must be a reading of its character, or its neutral-tone form."""
+    for char, reading in zip(word, readings.split(), strict=True):
+        known = char_readings.get(char, [])
+        if reading not in known and not (
+            reading.endswith("5") and any(k[:-1] == reading[:-1] for k in known)
+        ):
+            return False
+    return True
+
+
+def load_jieba() -> dict[str, tuple[int, str]]:
+    path = Path(jieba.__file__).parent / "dict.txt"
+    words: dict[str, tuple[int, str]] = {}
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            parts = line.split()
+            if len(parts) == 3 and all(is_han(c) for c in parts[0]):
+                words[parts[0]] = (int(parts[1]), parts[2])
+    return words
+
+
+def build_words(
+    char_readings: dict[str, list[str]], stats: Counter[str]
+) -> list[str]:
+    phrase_tables = [
+        large_pinyin.phrases_dict,  # broad but noisier: the curated table overrides it
+        json.loads((Path(pypinyin.__file__).parent / "phrases_dict.json").read_text("utf-8")),
+    ]
+    phrases: dict[str, str] = {}
+    for table in phrase_tables:
+        for word, syllables in table.items():
+            if not 2 <= len(word) <= MAX_WORD_LENGTH or not all(is_han(c) for c in word):
+                stats["phrase skipped: length or non-Han"] += 1
+                continue
+            readings = normalise_phrase(word, syllables)
+            if readings is None or not consistent(word, readings, char_readings):
+                stats["phrase dropped: reading not a reading of its character"] += 1
+                continue
+            phrases[word] = readings
+    frequencies = load_jieba()
+    rows = []
+    for word in sorted(set(phrases) | set(frequencies)):
+        if len(word) > MAX_WORD_LENGTH:
+            continue
+        frequency, pos = frequencies.get(word, (PHRASE_ONLY_FREQUENCY, "x"))
+        readings = phrases.get(word, "-")
+        if readings == "-" and len(word) > 1 and frequency < MIN_READINGLESS_FREQUENCY:
+            stats["jieba word dropped: rare and without reading"] += 1
+            continue
+        stats["words"] += 1
+        stats["words with readings"] += readings != "-"
+        stats["words with frequency"] += word in frequencies
+        rows.append(f"{word}\t{frequency}\t{pos}\t{readings}")
+    return rows
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def render_outputs() -> tuple[dict[str, bytes], dict[str, object]]:
+    stats: Counter[str] = Counter()
+    readings = read_unihan("Unihan_Readings.txt.bz2", {"kHanyuPinlu"})
+    mappings = read_unihan("Unihan_OtherMappings.txt.bz2", {"kTGH"})
+    variants = read_unihan("Unihan_Variants.txt.bz2", {"kSimplifiedVariant"})
+    pinlu = {char: parse_pinlu(value) for char, value in readings["kHanyuPinlu"].items()}
+    tgh = {char: int(value.split()[0].split(":")[1]) for char, value in mappings["kTGH"].items()}
+    simplified = {
+        char: chr(int(value.split()[0][2:], 16))
+        for char, value in variants["kSimplifiedVariant"].items()
+        # Only 1:1 maps are safe for lookup (乾 → 干/乾 keeps its own readings instead).
+        if len(value.split()) == 1 and chr(int(value[2:], 16)) != char
+    }
+    char_readings = load_char_readings()
+    for char in pinlu:
+        char_readings.setdefault(char, list(pinlu[char]))
+    char_rows = build_chars(char_readings, pinlu, tgh, simplified)
+    word_rows = build_words(char_readings, stats)
+    for char, rows in (("chars", char_rows),):
+        stats[char] = len(rows)
+    header = f"# pinyinize-lexicon {FORMAT_VERSION}"
+    chars_text = "\n".join(
+        [f"{header} chars: char<TAB>reading:count ...<TAB>tgh index<TAB>simplified", *char_rows]
+    )
+    words_text = "\n".join(
+        [f"{header} words: word<TAB>frequency<TAB>pos<TAB>readings or -", *word_rows]
+    )
+    # mtime=0 and no file name keep the gzip bytes reproducible across builds.
+    buffer = io.BytesIO()
+    with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0, compresslevel=9) as gz:
+        gz.write((words_text + "\n").encode("utf-8"))
+    files = {"chars.tsv": (chars_text + "\n").encode("utf-8"), "words.tsv.gz": buffer.getvalue()}
+    bad = [row for row in char_rows for item in row.split("\t")[1].split() if not is_reading(item.split(":")[0])]
+    if bad:
+        raise SystemExit(f"invalid readings in chars table: {bad[:5]}")
+    manifest = {
+        "format": FORMAT_VERSION,
+        "sources": {
+            "pypinyin": {"version": importlib.metadata.version("pypinyin"), "licence": "MIT"},
+            "pypinyin-dict": {
+                "version": importlib.metadata.version("pypinyin-dict"),
+                "licence": "MIT",
+                "tables": ["phrase_pinyin_data.large_pinyin"],
+            },
+            "jieba": {"version": importlib.metadata.version("jieba"), "licence": "MIT"},
+            "unihan": {
+                "debian_package": "unicode-data",
+                "version": unihan_version(),
+                "licence": "Unicode License v3",
+                "fields": ["kHanyuPinlu", "kTGH", "kSimplifiedVariant"],
+            },
+        },
+        "files": {name: sha256(data) for name, data in files.items()},
+        "stats": dict(sorted(stats.items())),
+    }
+    return files, manifest
+
+
+def unihan_version() -> str:
+    with bz2.open(UNIHAN_DIR / "Unihan_Readings.txt.bz2", "rt", encoding="utf-8") as lines:
+        for line in lines:
+            if line.startswith("# Unicode version"):
+                return line.split(":", 1)[1].strip()
+    return "unknown"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="fail if committed data is stale")
+    args = parser.parse_args()
+    files, manifest = render_outputs()
+    files["MANIFEST.json"] = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode()
+    if args.check:
+        stale = [name for name, data in files.items() if (DATA_DIR / name).read_bytes() != data]
+        if stale:
+            print(f"stale lexicon data: {', '.join(stale)}; run scripts/build_lexicon.py", file=sys.stderr)
+            return 1
+        print("lexicon data is up to date")
+        return 0
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    for name, data in files.items():
+        (DATA_DIR / name).write_bytes(data)
+    print(json.dumps(manifest["stats"], ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

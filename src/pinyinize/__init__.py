@@ -1,0 +1,73 @@
+"""pinyinize: annotate Chinese text with correct Hanyu Pinyin.
+
+>>> import pinyinize
+>>> pinyinize.readings("他还了书")
+['ta1', 'huan2', 'le5', 'shu1']
+>>> pinyinize.annotate("银行")
+'银行(yínháng)'
+
+Importing the package loads no data; the first call does.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pinyinize.disambiguate import Disambiguator, FrequencyPrior
+from pinyinize.errors import DataError, InputError, PinyinizeError, UserDictionaryError
+from pinyinize.lexicon import Lexicon
+from pinyinize.pipeline import Annotator
+from pinyinize.render import Format, RenderOptions
+from pinyinize.spell import Tones
+from pinyinize.types import Document, Source, Syllable, Token
+
+__all__ = [
+    "Annotator",
+    "DataError",
+    "Disambiguator",
+    "Document",
+    "Format",
+    "FrequencyPrior",
+    "InputError",
+    "Lexicon",
+    "PinyinizeError",
+    "RenderOptions",
+    "Source",
+    "Syllable",
+    "Token",
+    "Tones",
+    "UserDictionaryError",
+    "annotate",
+    "readings",
+    "strip",
+]
+
+__version__ = "0.1.0"
+
+
+@lru_cache(maxsize=1)
+def _default_annotator() -> Annotator:
+    return Annotator()
+
+
+def readings(text: str, *, tones: Tones | str = Tones.NUMBERS) -> list[str | None]:
+    """One entry per character of ``text``: its reading (``"huan2"``), or None if not Han."""
+    return _default_annotator().readings(text, tones=tones)
+
+
+def annotate(
+    text: str,
+    *,
+    format: Format | str = Format.INLINE,
+    tones: Tones | str = Tones.MARKS,
+    per_character: bool = False,
+) -> str:
+    """Annotate ``text``: ``inline`` (银行(yínháng)), ``ruby``, ``json`` or ``pinyin``."""
+    return _default_annotator().annotate(
+        text, format=format, tones=tones, per_character=per_character
+    )
+
+
+def strip(text: str, *, format: Format | str = Format.INLINE) -> str:
+    """Remove annotations that :func:`annotate` wrote, giving back its input exactly."""
+    return _default_annotator().strip(text, format=format)

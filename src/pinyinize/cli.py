@@ -1,0 +1,173 @@
+"""Command line: a thin layer over one Annotator.
+
+Expected errors (a missing file, input that is not UTF-8, a bad user dictionary) print one
+line on stderr and exit with status 1; usage errors exit with status 2.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+import click
+
+from pinyinize.errors import InputError, PinyinizeError
+from pinyinize.pipeline import Annotator
+from pinyinize.render import Format
+from pinyinize.spell import Tones
+
+__all__ = ["main"]
+
+ANNOTATE_EXAMPLES = """
+\b
+Examples:
+  echo '银行行长到了' | pinyinize annotate
+      银行(yínháng)行长(hángzhǎng)到(dào)了(le)
+  pinyinize annotate --format ruby article.txt -o article.html
+  pinyinize annotate --tones numbers --format pinyin < text.txt
+      yin2hang2 hang2zhang3 dao4 le5
+  pinyinize annotate --user-dict names.tsv chapter1.txt chapter2.txt
+  pinyinize annotate --format json text.txt | jq '.tokens[0]'
+"""
+
+STRIP_EXAMPLES = """
+\b
+Examples:
+  pinyinize annotate text.txt | pinyinize strip        # gives back text.txt exactly
+  pinyinize strip --format ruby annotated.html
+"""
+
+
+def _decode(data: bytes, name: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InputError(
+            f"{name}: not UTF-8 text (byte 0x{data[error.start]:02x} at offset {error.start})"
+        ) from None
+
+
+def _inputs(files: tuple[str, ...]) -> Iterator[tuple[str, str]]:
+    """(name, text) for each input file, or standard input when there is none."""
+    if not files or files == ("-",):
+        yield "<stdin>", _decode(click.get_binary_stream("stdin").read(), "<stdin>")
+        return
+    for name in files:
+        try:
+            data = Path(name).read_bytes()
+        except OSError as error:
+            raise InputError(f"{name}: {error.strerror or error}") from None
+        yield name, _decode(data, name)
+
+
+def _open_output(output: str | None) -> BinaryIO:
+    if output is None or output == "-":
+        return click.get_binary_stream("stdout")
+    try:
+        return open(output, "wb")  # noqa: SIM115 - closed by the caller
+    except OSError as error:
+        raise InputError(f"{output}: {error.strerror or error}") from None
+
+
+def _run(work: Iterator[str], output: str | None) -> None:
+    """Write each piece of output as it is produced; turn expected errors into one line."""
+    try:
+        stream = _open_output(output)
+        try:
+            for piece in work:
+                stream.write(piece.encode("utf-8"))
+        finally:
+            stream.flush()
+            if stream is not click.get_binary_stream("stdout"):
+                stream.close()
+    except PinyinizeError as error:
+        raise click.ClickException(str(error)) from None
+
+
+tones_option = click.option(
+    "--tones",
+    type=click.Choice([t.value for t in Tones]),
+    default=Tones.MARKS.value,
+    show_default=True,
+    help="Tone marks (hǎo), tone numbers (hao3) or none (hao).",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="pinyinize")
+def main() -> None:
+    """Annotate Chinese text with correct Hanyu Pinyin."""
+
+
+@main.command(epilog=ANNOTATE_EXAMPLES)
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "-f",
+    "--format",
+    "format_",
+    type=click.Choice([f.value for f in Format]),
+    default=Format.INLINE.value,
+    show_default=True,
+    help="inline 银行(yínháng), HTML ruby, JSON tokens, or the pinyin alone.",
+)
+@tones_option
+@click.option("--per-character", is_flag=True, help="Ruby: one reading over each character.")
+@click.option(
+    "--user-dict",
+    type=click.Path(dir_okay=False),
+    help="TSV of word<TAB>pinyin whose readings win over everything else.",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), help="Write here instead of stdout.")
+def annotate(
+    files: tuple[str, ...],
+    format_: str,
+    tones: str,
+    per_character: bool,
+    user_dict: str | None,
+    output: str | None,
+) -> None:
+    """Annotate FILES (or standard input) with pinyin."""
+
+    def work() -> Iterator[str]:
+        annotator = Annotator(user_dict=user_dict)
+        for _, text in _inputs(files):
+            if format_ == Format.JSON.value:
+                yield annotator.annotate(text, format=format_, tones=tones) + "\n"
+                continue
+            # Line by line keeps memory flat on huge input; no word crosses a line break.
+            for line in text.splitlines(keepends=True):
+                yield annotator.annotate(
+                    line, format=format_, tones=tones, per_character=per_character
+                )
+
+    _run(work(), output)
+
+
+@main.command(epilog=STRIP_EXAMPLES)
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "-f",
+    "--format",
+    "format_",
+    type=click.Choice([Format.INLINE.value, Format.RUBY.value, Format.JSON.value]),
+    default=Format.INLINE.value,
+    show_default=True,
+    help="The format the annotations were written in.",
+)
+@click.option("--user-dict", type=click.Path(dir_okay=False), help="The user dictionary used to annotate, if any.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), help="Write here instead of stdout.")
+def strip(files: tuple[str, ...], format_: str, user_dict: str | None, output: str | None) -> None:
+    """Remove pinyin annotations written by `pinyinize annotate`, giving back the text."""
+
+    def work() -> Iterator[str]:
+        annotator = Annotator(user_dict=user_dict)
+        for _, text in _inputs(files):
+            if format_ == Format.JSON.value:
+                for line in text.splitlines():
+                    if line.strip():
+                        yield annotator.strip(line, format=format_)
+            else:
+                yield annotator.strip(text, format=format_)
+
+    _run(work(), output)

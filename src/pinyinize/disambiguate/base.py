@@ -1,0 +1,37 @@
+"""The interface every disambiguator implements."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import replace
+
+from pinyinize.types import Document, Source, Syllable
+
+__all__ = ["Disambiguator"]
+
+
+class Disambiguator(ABC):
+    """Fills in the readings the look-up stage left open."""
+
+    @abstractmethod
+    def __call__(self, document: Document) -> Document:
+        """Return ``document`` with every open syllable that has candidates decided."""
+
+
+def fill_open_syllables(
+    document: Document, choose: Callable[[Syllable], str], source: Source
+) -> Document:
+    """Apply ``choose`` to each open syllable that has candidates; keep the rest as they are."""
+    tokens = []
+    for token in document.tokens:
+        if any(s.reading is None and s.candidates for s in token.syllables):
+            syllables = tuple(
+                replace(s, reading=choose(s), source=source)
+                if s.reading is None and s.candidates
+                else s
+                for s in token.syllables
+            )
+            token = replace(token, syllables=syllables)
+        tokens.append(token)
+    return replace(document, tokens=tuple(tokens))

@@ -1,0 +1,150 @@
+"""Lexicon: character readings, word readings and word frequencies.
+
+The default lexicon is compiled by ``scripts/build_lexicon.py`` into ``pinyinize/data`` and
+read on first use, never at import.  Its tables are plain sorted text with a format header:
+
+* ``chars.tsv``: ``char<TAB>reading:count ...<TAB>tgh index<TAB>simplified``
+* ``words.tsv.gz``: ``word<TAB>frequency<TAB>pos<TAB>readings or -``
+"""
+
+from __future__ import annotations
+
+import gzip
+import math
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from pinyinize.errors import DataError
+
+__all__ = ["CharEntry", "Lexicon", "WordEntry"]
+
+FORMAT_HEADER = "# pinyinize-lexicon 1"
+
+
+@dataclass(frozen=True, slots=True)
+class CharEntry:
+    """A character's readings, most frequent first, with their corpus counts."""
+
+    readings: tuple[str, ...]
+    counts: tuple[int, ...]
+    tgh_index: int  # rank in the 通用规范汉字表 (2013), 0 when not listed
+    simplified: str | None  # its simplified form, when it is a traditional character
+
+
+@dataclass(frozen=True, slots=True)
+class WordEntry:
+    frequency: int
+    pos: str
+    readings: tuple[str, ...] | None  # None: the word segments but has no reading of its own
+
+
+class Lexicon:
+    """Read-only character and word tables.
+
+    Build one with :meth:`default` (the packaged data) or :meth:`from_files`; pass it to an
+    ``Annotator``.  Lookups take simplified or traditional text.
+    """
+
+    def __init__(
+        self, chars: Mapping[str, CharEntry], words: Mapping[str, tuple[int, str, str]]
+    ) -> None:
+        self._chars = chars
+        self._words = words  # raw rows, parsed into WordEntry on lookup to keep memory low
+        self.max_word_length = max((len(word) for word in words), default=1)
+        self.total_frequency = sum(row[0] for row in words.values()) or 1
+        self.log_total = math.log(self.total_frequency)
+        self._simplify_table = str.maketrans(
+            {char: entry.simplified for char, entry in chars.items() if entry.simplified}
+        )
+
+    @classmethod
+    def default(cls) -> Lexicon:
+        """The packaged lexicon (loaded once per process; it is read-only)."""
+        return _load_default()
+
+    @classmethod
+    def from_files(cls, chars_path: str | Path, words_path: str | Path) -> Lexicon:
+        return cls(read_chars(Path(chars_path)), read_words(Path(words_path)))
+
+    def char(self, char: str) -> CharEntry | None:
+        entry = self._chars.get(char)
+        if entry is None:
+            simplified = char.translate(self._simplify_table)
+            entry = self._chars.get(simplified) if simplified != char else None
+        return entry
+
+    def candidates(self, char: str) -> tuple[str, ...]:
+        entry = self.char(char)
+        return entry.readings if entry else ()
+
+    def word(self, word: str) -> WordEntry | None:
+        row = self._words.get(word)
+        if row is None:
+            return None
+        frequency, pos, readings = row
+        return WordEntry(frequency, pos, tuple(readings.split()) if readings != "-" else None)
+
+    def frequency(self, word: str) -> int:
+        row = self._words.get(word)
+        return row[0] if row else 0
+
+    def simplify(self, text: str) -> str:
+        """Map traditional characters one-to-one to simplified ones (same length)."""
+        return text.translate(self._simplify_table)
+
+    def __contains__(self, word: object) -> bool:
+        return word in self._words
+
+
+@lru_cache(maxsize=1)
+def _load_default() -> Lexicon:
+    data = resources.files("pinyinize") / "data"
+    with resources.as_file(data / "chars.tsv") as chars, resources.as_file(
+        data / "words.tsv.gz"
+    ) as words:
+        return Lexicon.from_files(chars, words)
+
+
+def _rows(lines: Iterable[str], path: Path, columns: int) -> Iterator[list[str]]:
+    first = True
+    for number, line in enumerate(lines, 1):
+        if first:
+            if not line.startswith(FORMAT_HEADER):
+                raise DataError(f"{path}: not a pinyinize lexicon table (bad header)")
+            first = False
+            continue
+        parts = line.rstrip("\n").split("\t")
+        if len(parts) != columns:
+            raise DataError(f"{path}:{number}: expected {columns} columns, got {len(parts)}")
+        yield parts
+
+
+def read_chars(path: Path) -> dict[str, CharEntry]:
+    try:
+        with path.open(encoding="utf-8") as lines:
+            table = {}
+            for char, readings, tgh, simplified in _rows(lines, path, 4):
+                pairs = [item.rsplit(":", 1) for item in readings.split()]
+                table[char] = CharEntry(
+                    tuple(reading for reading, _ in pairs),
+                    tuple(int(count) for _, count in pairs),
+                    int(tgh),
+                    simplified or None,
+                )
+            return table
+    except (OSError, ValueError) as error:
+        raise DataError(f"cannot read character table {path}: {error}") from error
+
+
+def read_words(path: Path) -> dict[str, tuple[int, str, str]]:
+    try:
+        with gzip.open(path, "rt", encoding="utf-8") as lines:
+            return {
+                word: (int(frequency), pos, readings)
+                for word, frequency, pos, readings in _rows(lines, path, 4)
+            }
+    except (OSError, ValueError, EOFError) as error:
+        raise DataError(f"cannot read word table {path}: {error}") from error

@@ -1,0 +1,62 @@
+"""Look-up stage: give each Han character its candidates and, where the lexicon can decide,
+its reading.
+
+Order of authority: the user dictionary, then the reading of the segmented word, then the
+longest lexicon word inside the token that covers the character, then a character with a
+single reading.  What is still open is left to the disambiguation stage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+
+from pinyinize.lexicon import Lexicon
+from pinyinize.types import Document, Source, Syllable, Token
+
+__all__ = ["LookUp"]
+
+
+class LookUp:
+    def __init__(self, lexicon: Lexicon, user_words: Mapping[str, tuple[str, ...]]) -> None:
+        self._lexicon = lexicon
+        self._user_words = user_words
+
+    def __call__(self, document: Document) -> Document:
+        return replace(
+            document,
+            tokens=tuple(self._look_up(t) if t.is_han else t for t in document.tokens),
+        )
+
+    def _look_up(self, token: Token) -> Token:
+        candidates = [self._lexicon.candidates(char) for char in token.text]
+        readings, source = self._word_readings(token.text)
+        syllables = []
+        for index, char in enumerate(token.text):
+            own = candidates[index]
+            reading, origin = (readings[index], source) if readings else (None, None)
+            if reading is None:
+                reading, origin = self._inner_word_reading(token.text, index)
+            if reading is None and len(own) == 1:
+                reading, origin = own[0], Source.CHARACTER
+            if reading is not None and reading not in own:
+                own = (*own, reading)  # neutral tone or a user's reading: keep candidates complete
+            syllables.append(Syllable(char, token.start + index, own, reading, origin))
+        return replace(token, syllables=tuple(syllables))
+
+    def _word_readings(self, word: str) -> tuple[tuple[str, ...] | None, Source | None]:
+        if word in self._user_words:
+            return self._user_words[word], Source.USER
+        entry = self._lexicon.word(self._lexicon.simplify(word)) if len(word) > 1 else None
+        if entry and entry.readings:
+            return entry.readings, Source.WORD
+        return None, None
+
+    def _inner_word_reading(self, word: str, index: int) -> tuple[str | None, Source | None]:
+        """Reading from the longest proper sub-word of ``word`` that covers position ``index``."""
+        for length in range(len(word) - 1, 1, -1):
+            for start in range(max(0, index - length + 1), min(index, len(word) - length) + 1):
+                readings, source = self._word_readings(word[start : start + length])
+                if readings:
+                    return readings[index - start], source
+        return None, None

@@ -1,0 +1,118 @@
+"""The Annotator: builds the pipeline once and runs text through it.
+
+scan → segment → look up → disambiguate → (spell + render on output)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+from pinyinize.disambiguate import Disambiguator, FrequencyPrior
+from pinyinize.lexicon import Lexicon
+from pinyinize.lookup import LookUp
+from pinyinize.render import Format, RenderOptions, render
+from pinyinize.scan import scan
+from pinyinize.segment import Segmenter
+from pinyinize.spell import Tones, spell
+from pinyinize.strip import strip_inline, strip_json, strip_ruby
+from pinyinize.types import Document
+from pinyinize.userdict import read_user_dictionary
+
+__all__ = ["Annotator", "Stage"]
+
+Stage = Callable[[Document], Document]
+# User words must beat any segmentation the lexicon prefers, so they count as very frequent.
+_USER_WORD_FREQUENCY = 10**9
+
+
+class Annotator:
+    """Loads the lexicon and builds the stages on first use; reuse one instance.
+
+    ``user_dict`` is a TSV path or a ``{word: pinyin}`` mapping whose readings win over
+    everything else; ``disambiguator`` replaces the frequency prior.
+    """
+
+    def __init__(
+        self,
+        *,
+        lexicon: Lexicon | None = None,
+        user_dict: str | Path | Mapping[str, str] | None = None,
+        disambiguator: Disambiguator | None = None,
+    ) -> None:
+        # The user dictionary is read now so that its errors surface at construction.
+        self._user_words = read_user_dictionary(user_dict) if user_dict is not None else {}
+        self._lexicon = lexicon
+        self._disambiguator = disambiguator
+        self._stages: dict[str, Stage] | None = None
+
+    @property
+    def lexicon(self) -> Lexicon:
+        if self._lexicon is None:
+            self._lexicon = Lexicon.default()
+        return self._lexicon
+
+    @property
+    def stages(self) -> dict[str, Stage]:
+        """The named stages, in order (built on first use)."""
+        if self._stages is None:
+            extra = {word: _USER_WORD_FREQUENCY for word in self._user_words}
+            self._stages = {
+                "scan": lambda document: scan(document.text),
+                "segment": Segmenter(self.lexicon, extra),
+                "look_up": LookUp(self.lexicon, self._user_words),
+                "disambiguate": self._disambiguator or FrequencyPrior(),
+            }
+        return self._stages
+
+    def replace_stage(self, name: str, stage: Stage) -> None:
+        """Swap one stage for another callable ``Document -> Document``."""
+        if name not in self.stages:
+            raise KeyError(f"no stage {name!r}; stages: {list(self.stages)}")
+        self.stages[name] = stage
+
+    def analyze(self, text: str) -> Document:
+        """Run the pipeline and return the document with every token's readings."""
+        if not isinstance(text, str):
+            raise TypeError(f"text must be str, not {type(text).__name__}")
+        document = Document(text)
+        for name, stage in self.stages.items():
+            document = stage(document)
+            if not isinstance(document, Document):
+                raise TypeError(f"stage {name!r} returned {type(document).__name__}, not Document")
+        return document
+
+    def readings(self, text: str, *, tones: Tones | str = Tones.NUMBERS) -> list[str | None]:
+        """One entry per input character: its reading, or None when it is not read as Han."""
+        result: list[str | None] = [None] * len(text)
+        for token in self.analyze(text).tokens:
+            for syllable in token.syllables:
+                if syllable.reading:
+                    result[syllable.offset] = spell(syllable.reading, tones)
+        return result
+
+    def annotate(
+        self,
+        text: str,
+        *,
+        format: Format | str = Format.INLINE,
+        tones: Tones | str = Tones.MARKS,
+        per_character: bool = False,
+    ) -> str:
+        """Annotate ``text`` in the given format (inline, ruby, json or pinyin)."""
+        options = RenderOptions(tones=Tones(tones), per_character=per_character)
+        return render(self.analyze(text), Format(format), options)
+
+    def strip(self, text: str, *, format: Format | str = Format.INLINE) -> str:
+        """Remove annotations this tool wrote; ``strip(annotate(x)) == x`` for any text."""
+        kind = Format(format)
+        if kind is Format.RUBY:
+            return strip_ruby(text)
+        if kind is Format.JSON:
+            return strip_json(text)
+        if kind is Format.INLINE:
+            return strip_inline(text, self._has_reading)
+        raise ValueError("the pinyin format drops the text; it cannot be stripped")
+
+    def _has_reading(self, char: str) -> bool:
+        return bool(self.lexicon.candidates(char)) or any(char in w for w in self._user_words)

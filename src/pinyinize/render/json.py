@@ -1,0 +1,49 @@
+"""JSON format: every token with its offsets and, for Han words, each character's reading,
+candidates and where the reading came from."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from pinyinize.spell import spell
+from pinyinize.types import Document, Syllable, Token
+
+if TYPE_CHECKING:
+    from pinyinize.render import RenderOptions
+
+
+def _syllable(syllable: Syllable, options: RenderOptions) -> dict[str, Any]:
+    return {
+        "char": syllable.char,
+        "offset": syllable.offset,
+        "reading": syllable.reading,
+        "pinyin": spell(syllable.reading, options.tones) if syllable.reading else None,
+        "candidates": list(syllable.candidates),
+        "source": syllable.source.value if syllable.source else None,
+    }
+
+
+def _token(token: Token, options: RenderOptions) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "text": token.text,
+        "start": token.start,
+        "end": token.end,
+        "han": token.is_han,
+    }
+    if token.is_han:
+        item["pos"] = token.pos
+        item["syllables"] = [_syllable(s, options) for s in token.syllables]
+    return item
+
+
+def document_to_dict(document: Document, options: RenderOptions) -> dict[str, Any]:
+    return {
+        "text": document.text,
+        "tones": options.tones.value,
+        "tokens": [_token(token, options) for token in document.tokens],
+    }
+
+
+def render_json(document: Document, options: RenderOptions) -> str:
+    return json.dumps(document_to_dict(document, options), ensure_ascii=False)

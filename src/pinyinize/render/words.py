@@ -1,0 +1,49 @@
+"""What every renderer needs: which pieces of a document carry which written pinyin."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from pinyinize.spell import Tones, spell, spell_word
+from pinyinize.types import Document, Token
+
+__all__ = ["Piece", "pieces"]
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """A stretch of the input and the pinyin written over it (None: left bare)."""
+
+    text: str
+    pinyin: str | None
+    syllables: tuple[str, ...] = ()  # per-character spellings, for per-character ruby
+
+
+def pieces(document: Document, tones: Tones) -> Iterator[Piece]:
+    """Annotated words and bare text, covering the document in order.
+
+    A Han word in which some character has no known reading is split into its characters so
+    that the ones that do have a reading are still annotated.
+    """
+    for token in document.tokens:
+        if token.annotatable:
+            yield _word_piece(token, tones)
+        elif token.is_han and token.syllables:
+            for syllable in token.syllables:
+                if syllable.reading:
+                    spelled = spell(syllable.reading, tones)
+                    yield Piece(syllable.char, spelled, (spelled,))
+                else:
+                    yield Piece(syllable.char, None)
+        else:
+            yield Piece(token.text, None)
+
+
+def _word_piece(token: Token, tones: Tones) -> Piece:
+    readings = token.readings
+    return Piece(
+        token.text,
+        spell_word(readings, tones),
+        tuple(spell(reading, tones) for reading in readings),
+    )

@@ -1,0 +1,40 @@
+"""Scan stage: split text into runs of Han characters and runs of everything else."""
+
+from __future__ import annotations
+
+import re
+
+from pinyinize.types import Document, Token
+
+__all__ = ["is_han", "scan"]
+
+# CJK Unified Ideographs and extensions A-H, compatibility ideographs and 〇 (líng): the
+# characters that can carry a Mandarin reading.  Radicals, strokes and punctuation cannot.
+_HAN_RANGES = (
+    "\u3007"
+    "\u3400-\u4dbf"
+    "\u4e00-\u9fff"
+    "\uf900-\ufaff"
+    "\U00020000-\U0002fa1f"
+    "\U00030000-\U000323af"
+)
+_HAN_RUN = re.compile(f"[{_HAN_RANGES}]+")
+_HAN_CHAR = re.compile(f"[{_HAN_RANGES}]")
+
+
+def is_han(char: str) -> bool:
+    return bool(_HAN_CHAR.fullmatch(char))
+
+
+def scan(text: str) -> Document:
+    """Cover ``text`` with alternating Han and non-Han tokens (not yet segmented)."""
+    tokens = []
+    position = 0
+    for match in _HAN_RUN.finditer(text):
+        if match.start() > position:
+            tokens.append(Token(text[position : match.start()], position, match.start(), False))
+        tokens.append(Token(match.group(), match.start(), match.end(), True))
+        position = match.end()
+    if position < len(text):
+        tokens.append(Token(text[position:], position, len(text), False))
+    return Document(text, tuple(tokens))

@@ -1,0 +1,48 @@
+"""Strip: remove the annotations pinyinize wrote and give back the input exactly."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from html import unescape
+
+from pinyinize.errors import InputError
+from pinyinize.spell import split_word
+
+__all__ = ["strip_inline", "strip_json", "strip_ruby"]
+
+# A parenthesised group of at most 80 characters with no nested parentheses or line breaks.
+_GROUP = re.compile(r"\(([^()\r\n]{1,80})\)")
+_RUBY_MARKUP = re.compile(r"</?ruby>|<rp>[^<]*</rp>|<rt>[^<]*</rt>")
+
+
+def strip_inline(text: str, has_reading: Callable[[str], bool]) -> str:
+    """Remove ``(pinyin)`` groups that directly follow a character that has a reading.
+
+    Only the first group after such a character is ours: the annotator writes exactly one
+    there, so a group that was already in the input (``好(hǎo)`` annotated is
+    ``好(hǎo)(hǎo)``) comes after it and is kept.
+    """
+    parts = []
+    position = 0
+    for match in _GROUP.finditer(text):
+        start = match.start()
+        if start and has_reading(text[start - 1]) and split_word(match.group(1)) is not None:
+            parts.append(text[position:start])
+            position = match.end()
+    parts.append(text[position:])
+    return "".join(parts)
+
+
+def strip_ruby(text: str) -> str:
+    """Remove <ruby>, <rt> and <rp> markup and unescape what the ruby renderer escaped."""
+    return unescape(_RUBY_MARKUP.sub("", text))
+
+
+def strip_json(text: str) -> str:
+    """The original text of a JSON annotation."""
+    try:
+        return str(json.loads(text)["text"])
+    except (ValueError, KeyError, TypeError) as error:
+        raise InputError(f"not a pinyinize JSON annotation: {error}") from error

@@ -1,0 +1,67 @@
+"""Plain data passed between the pipeline stages.
+
+Offsets are indices into the input ``str`` (code points), so ``text[token.start:token.end]``
+is always the token's text.  Readings are numbered (``huan2``); see :mod:`pinyinize.spell`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+__all__ = ["Document", "Source", "Syllable", "Token"]
+
+
+class Source(str, Enum):
+    """Where a syllable's reading came from."""
+
+    USER = "user"  # the user dictionary
+    WORD = "word"  # a lexicon word that contains the character
+    CHARACTER = "character"  # the character's only (or most frequent) reading
+    MODEL = "model"  # the context model chose among the candidates
+    RULE = "rule"  # a tone rule changed the reading
+
+
+@dataclass(frozen=True, slots=True)
+class Syllable:
+    """One Han character and its reading.
+
+    ``reading`` is ``None`` until a stage decides it (and stays ``None`` for a character the
+    lexicon does not know).  ``candidates`` are the character's own readings, most frequent
+    first; a decided reading is always one of them or its neutral-tone form.
+    """
+
+    char: str
+    offset: int
+    candidates: tuple[str, ...]
+    reading: str | None = None
+    source: Source | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A word (Han) or a run of other text, with its span in the input."""
+
+    text: str
+    start: int
+    end: int
+    is_han: bool
+    pos: str | None = None
+    syllables: tuple[Syllable, ...] = ()
+
+    @property
+    def annotatable(self) -> bool:
+        """A Han word whose every character has a reading."""
+        return self.is_han and bool(self.syllables) and all(s.reading for s in self.syllables)
+
+    @property
+    def readings(self) -> tuple[str, ...]:
+        return tuple(s.reading or "" for s in self.syllables)
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """The input text and its tokens, which cover it exactly, in order."""
+
+    text: str
+    tokens: tuple[Token, ...] = field(default=())

@@ -164,9 +164,7 @@ def load_jieba() -> dict[str, tuple[int, str]]:
     return words
 
 
-def build_words(
-    char_readings: dict[str, list[str]], stats: Counter[str]
-) -> list[str]:
+def build_words(char_readings: dict[str, list[str]], stats: Counter[str]) -> list[str]:
     phrase_tables = [
         large_pinyin.phrases_dict,  # broad but noisier: the curated table overrides it
         json.loads((Path(pypinyin.__file__).parent / "phrases_dict.json").read_text("utf-8")),
@@ -235,7 +233,12 @@ def render_outputs() -> tuple[dict[str, bytes], dict[str, object]]:
     with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0, compresslevel=9) as gz:
         gz.write((words_text + "\n").encode("utf-8"))
     files = {"chars.tsv": (chars_text + "\n").encode("utf-8"), "words.tsv.gz": buffer.getvalue()}
-    bad = [row for row in char_rows for item in row.split("\t")[1].split() if not is_reading(item.split(":")[0])]
+    bad = [
+        row
+        for row in char_rows
+        for item in row.split("\t")[1].split()
+        if not is_reading(item.split(":")[0])
+    ]
     if bad:
         raise SystemExit(f"invalid readings in chars table: {bad[:5]}")
     manifest = {
@@ -278,7 +281,10 @@ def main() -> int:
     if args.check:
         stale = [name for name, data in files.items() if (DATA_DIR / name).read_bytes() != data]
         if stale:
-            print(f"stale lexicon data: {', '.join(stale)}; run scripts/build_lexicon.py", file=sys.stderr)
+            print(
+                f"stale lexicon data: {', '.join(stale)}; run scripts/build_lexicon.py",
+                file=sys.stderr,
+            )
             return 1
         print("lexicon data is up to date")
         return 0

@@ -34,7 +34,9 @@ def count_readings(cpp: Path) -> dict[str, Counter[str]]:
         char, status = char_line.split("\t")
         if status == "ok":
             counts[char][parse_marked(label)] += 1
-    for sentence, label in zip(read_lines(cpp / "dev.sent"), read_lines(cpp / "dev.lb"), strict=True):
+    for sentence, label in zip(
+        read_lines(cpp / "dev.sent"), read_lines(cpp / "dev.lb"), strict=True
+    ):
         counts[sentence[sentence.index("▁") + 1]][parse_marked(label)] += 1
     return counts
 

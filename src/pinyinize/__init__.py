@@ -11,7 +11,7 @@ Importing the package loads no data; the first call does.
 
 from __future__ import annotations
 
-from functools import lru_cache
+import functools
 
 from pinyinize.disambiguate import Disambiguator, FrequencyPrior
 from pinyinize.errors import DataError, InputError, PinyinizeError, UserDictionaryError
@@ -45,7 +45,7 @@ __all__ = [
 __version__ = "0.1.0"
 
 
-@lru_cache(maxsize=1)
+@functools.lru_cache(maxsize=1)
 def _default_annotator() -> Annotator:
     return Annotator()
 

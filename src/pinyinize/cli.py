@@ -6,6 +6,7 @@ line on stderr and exit with status 1; usage errors exit with status 2.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -51,7 +52,7 @@ def _decode(data: bytes, name: str) -> str:
 def _inputs(files: tuple[str, ...]) -> Iterator[tuple[str, str]]:
     """(name, text) for each input file, or standard input when there is none."""
     if not files or files == ("-",):
-        yield "<stdin>", _decode(click.get_binary_stream("stdin").read(), "<stdin>")
+        yield "<stdin>", _decode(sys.stdin.buffer.read(), "<stdin>")
         return
     for name in files:
         try:
@@ -63,9 +64,9 @@ def _inputs(files: tuple[str, ...]) -> Iterator[tuple[str, str]]:
 
 def _open_output(output: str | None) -> BinaryIO:
     if output is None or output == "-":
-        return click.get_binary_stream("stdout")
+        return sys.stdout.buffer
     try:
-        return open(output, "wb")  # noqa: SIM115 - closed by the caller
+        return open(output, "wb")
     except OSError as error:
         raise InputError(f"{output}: {error.strerror or error}") from None
 
@@ -79,7 +80,7 @@ def _run(work: Iterator[str], output: str | None) -> None:
                 stream.write(piece.encode("utf-8"))
         finally:
             stream.flush()
-            if stream is not click.get_binary_stream("stdout"):
+            if stream is not sys.stdout.buffer:
                 stream.close()
     except PinyinizeError as error:
         raise click.ClickException(str(error)) from None
@@ -118,7 +119,12 @@ def main() -> None:
     type=click.Path(dir_okay=False),
     help="TSV of word<TAB>pinyin whose readings win over everything else.",
 )
-@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), help="Write here instead of stdout.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Write here instead of stdout.",
+)
 def annotate(
     files: tuple[str, ...],
     format_: str,
@@ -155,8 +161,17 @@ def annotate(
     show_default=True,
     help="The format the annotations were written in.",
 )
-@click.option("--user-dict", type=click.Path(dir_okay=False), help="The user dictionary used to annotate, if any.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), help="Write here instead of stdout.")
+@click.option(
+    "--user-dict",
+    type=click.Path(dir_okay=False),
+    help="The user dictionary used to annotate, if any.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Write here instead of stdout.",
+)
 def strip(files: tuple[str, ...], format_: str, user_dict: str | None, output: str | None) -> None:
     """Remove pinyin annotations written by `pinyinize annotate`, giving back the text."""
 
@@ -171,3 +186,7 @@ def strip(files: tuple[str, ...], format_: str, user_dict: str | None, output: s
                 yield annotator.strip(text, format=format_)
 
     _run(work(), output)
+
+
+if __name__ == "__main__":
+    main()

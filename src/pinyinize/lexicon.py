@@ -102,9 +102,10 @@ class Lexicon:
 @lru_cache(maxsize=1)
 def _load_default() -> Lexicon:
     data = resources.files("pinyinize") / "data"
-    with resources.as_file(data / "chars.tsv") as chars, resources.as_file(
-        data / "words.tsv.gz"
-    ) as words:
+    with (
+        resources.as_file(data / "chars.tsv") as chars,
+        resources.as_file(data / "words.tsv.gz") as words,
+    ):
         return Lexicon.from_files(chars, words)
 
 

@@ -14,15 +14,15 @@ from collections.abc import Callable, Sequence
 from enum import Enum
 
 __all__ = [
+    "STYLE_REGISTRY",
     "Tones",
     "is_reading",
     "join_word",
     "parse_marked",
+    "register_style",
     "spell",
     "spell_word",
     "split_word",
-    "STYLE_REGISTRY",
-    "register_style",
 ]
 
 
@@ -73,11 +73,15 @@ def parse_marked(syllable: str) -> str:
     # (or nasal: ḿ, ň, ǹ) carries it; the diaeresis of ü survives and is recomposed.
     tone = 5
     letters = []
+    marks = 0
     for char in unicodedata.normalize("NFD", syllable.strip().lower()):
         if char in _COMBINING_TONES:
             tone = _COMBINING_TONES.index(char) + 1
+            marks += 1
         else:
             letters.append(char)
+    if marks > 1:  # one syllable carries one tone: xīān is two syllables, not one
+        raise ValueError(f"more than one tone mark in {syllable!r}")
     body = unicodedata.normalize("NFC", "".join(letters)).replace("u:", "v").replace("ü", "v")
     if body[-1:].isdigit():
         body, tone = body[:-1], int(body[-1])

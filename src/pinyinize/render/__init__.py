@@ -9,7 +9,7 @@ from enum import Enum
 from pinyinize.spell import Tones
 from pinyinize.types import Document
 
-__all__ = ["Format", "RenderOptions", "RENDERERS", "Renderer", "register_renderer", "render"]
+__all__ = ["RENDERERS", "Format", "RenderOptions", "Renderer", "register_renderer", "render"]
 
 
 class Format(str, Enum):

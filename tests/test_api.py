@@ -1,0 +1,119 @@
+"""The public API: readings(), annotate(), strip(), Annotator options and __all__."""
+
+from __future__ import annotations
+
+import inspect
+import json
+import subprocess
+import sys
+
+import pytest
+
+import pinyinize
+from pinyinize import Annotator, Format, Source, Tones
+
+
+def test_all_is_complete_and_importable():
+    public = {
+        name
+        for name, value in vars(pinyinize).items()
+        if not name.startswith("_") and not inspect.ismodule(value) and name != "annotations"
+    }
+    assert public == set(pinyinize.__all__)
+    for name in pinyinize.__all__:
+        assert getattr(pinyinize, name) is not None
+
+
+def test_import_loads_no_data():
+    code = (
+        "import pinyinize, pinyinize.lexicon as l, pinyinize.disambiguate.prior as p;"
+        "print(l._load_default.cache_info().currsize, p._default_counts.cache_info().currsize)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == ["0", "0"]
+
+
+READINGS_CASES = [
+    ("银行行长", ["yin2", "hang2", "hang2", "zhang3"]),
+    ("长大了", ["zhang3", "da4", "le5"]),
+    ("Hi，你好!", [None, None, None, "ni3", "hao3", None]),
+    ("绿", ["lv4"]),
+    ("", []),
+    ("😀\x00\r\n", [None, None, None, None]),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), READINGS_CASES, ids=[repr(c[0]) for c in READINGS_CASES]
+)
+def test_readings_one_entry_per_character(text, expected):
+    assert pinyinize.readings(text) == expected
+
+
+def test_readings_in_other_tone_styles():
+    assert pinyinize.readings("绿了", tones="marks") == ["lǜ", "le"]
+    assert pinyinize.readings("绿了", tones=Tones.NONE) == ["lü", "le"]
+
+
+def test_readings_of_traditional_text():
+    assert pinyinize.readings("銀行行長") == ["yin2", "hang2", "hang2", "zhang3"]
+
+
+def test_annotate_inline_default():
+    assert pinyinize.annotate("两岸的银行") == "两岸(liǎng'àn)的(de)银行(yínháng)"
+
+
+def test_annotate_rejects_unknown_options():
+    with pytest.raises(ValueError):
+        pinyinize.annotate("好", format="pdf")
+    with pytest.raises(ValueError):
+        pinyinize.annotate("好", tones="colours")
+    with pytest.raises(TypeError):
+        pinyinize.annotate(b"\xe5\xa5\xbd")  # type: ignore[arg-type]
+
+
+def test_json_lists_candidates_and_sources():
+    data = json.loads(pinyinize.annotate("银行还", format=Format.JSON))
+    bank, hai = data["tokens"]
+    assert (bank["start"], bank["end"], bank["text"]) == (0, 2, "银行")
+    assert bank["syllables"][1] == {
+        "char": "行",
+        "offset": 1,
+        "reading": "hang2",
+        "pinyin": "háng",
+        "candidates": bank["syllables"][1]["candidates"],
+        "source": "word",
+    }
+    assert {"xing2", "hang2"} <= set(bank["syllables"][1]["candidates"])
+    assert hai["syllables"][0]["source"] in {s.value for s in Source}
+
+
+def test_user_dictionary_mapping_wins():
+    annotator = Annotator(user_dict={"银行": "yín xíng"})
+    assert annotator.readings("银行") == ["yin2", "xing2"]
+    assert (
+        json.loads(annotator.annotate("银行", format="json"))["tokens"][0]["syllables"][0]["source"]
+        == "user"
+    )
+
+
+def test_replace_stage():
+    annotator = Annotator()
+    annotator.replace_stage("disambiguate", lambda document: document)
+    assert annotator.readings("还")[0] is None  # nothing decided the open polyphone
+    with pytest.raises(KeyError):
+        annotator.replace_stage("nope", lambda document: document)
+
+
+def test_a_stage_that_returns_something_else_is_caught():
+    annotator = Annotator()
+    annotator.replace_stage("segment", lambda document: None)  # type: ignore[arg-type,return-value]
+    with pytest.raises(TypeError, match="segment"):
+        annotator.analyze("好")
+
+
+def test_pinyin_format_cannot_be_stripped():
+    with pytest.raises(ValueError):
+        pinyinize.strip("hǎo", format="pinyin")

@@ -1,0 +1,118 @@
+"""The command line, in process (click's CliRunner) and once as a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from pinyinize.cli import main
+
+from conftest import EXAMPLE
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+def invoke(runner, args, data=b""):
+    return runner.invoke(main, args, input=data)
+
+
+def test_annotate_stdin_to_stdout(runner):
+    result = invoke(runner, ["annotate"], "银行行长\n".encode())
+    assert result.exit_code == 0
+    assert result.stdout_bytes == "银行(yínháng)行长(hángzhǎng)\n".encode()
+
+
+def test_annotate_keeps_line_endings_and_other_bytes(runner):
+    text = "好\r\nok 😀\t\x00\r\n\n银行"
+    result = invoke(runner, ["annotate"], text.encode())
+    assert result.stdout_bytes == "好(hǎo)\r\nok 😀\t\x00\r\n\n银行(yínháng)".encode()
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--tones", "numbers"], "银行(yin2hang2)"),
+        (["--tones", "none"], "银行(yinhang)"),
+        (["--format", "pinyin"], "yínháng"),
+        (["-f", "ruby", "--per-character"], "<ruby>银<rp>(</rp><rt>yín</rt><rp>)</rp>行"),
+    ],
+)
+def test_annotate_options(runner, args, expected):
+    result = invoke(runner, ["annotate", *args], "银行".encode())
+    assert result.exit_code == 0 and result.stdout.startswith(expected)
+
+
+def test_annotate_files_and_output_file(runner, tmp_path):
+    out = tmp_path / "out.txt"
+    result = invoke(runner, ["annotate", str(EXAMPLE), str(EXAMPLE), "-o", str(out)])
+    assert result.exit_code == 0 and result.stdout == ""
+    single = invoke(runner, ["annotate", str(EXAMPLE)]).stdout_bytes
+    assert out.read_bytes() == single * 2
+
+
+def test_json_output_is_one_document_per_file(runner):
+    result = invoke(runner, ["annotate", "--format", "json", str(EXAMPLE), str(EXAMPLE)])
+    documents = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(documents) == 2
+    assert documents[0]["text"] == EXAMPLE.read_text(encoding="utf-8")
+
+
+def test_strip_round_trip(runner):
+    original = EXAMPLE.read_bytes()
+    for fmt in ["inline", "ruby", "json"]:
+        annotated = invoke(runner, ["annotate", "-f", fmt, str(EXAMPLE)]).stdout_bytes
+        result = invoke(runner, ["strip", "-f", fmt], annotated)
+        assert result.exit_code == 0 and result.stdout_bytes == original, fmt
+
+
+@pytest.mark.parametrize(
+    ("args", "data", "message"),
+    [
+        (["annotate", "missing.txt"], b"", "missing.txt: No such file or directory"),
+        (["annotate"], b"ok\xff\xfe", "<stdin>: not UTF-8 text (byte 0xff at offset 2)"),
+        (["strip", "-f", "json"], b"{not json", "not a pinyinize JSON annotation"),
+    ],
+)
+def test_expected_errors_are_one_line(runner, args, data, message):
+    result = invoke(runner, args, data)
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1 and message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_user_dictionary_reports_line_numbers(runner, tmp_path):
+    bad = tmp_path / "user.tsv"
+    bad.write_text("# names\n银行\tyín háng\n张三 zhang san\n行长\tabc\n", encoding="utf-8")
+    result = invoke(runner, ["annotate", "--user-dict", str(bad)], "银行".encode())
+    assert result.exit_code == 1
+    assert "line 3" in result.stderr and "line 4" in result.stderr and "line 2" not in result.stderr
+
+
+def test_user_dictionary_file(runner, tmp_path):
+    names = tmp_path / "names.tsv"
+    names.write_text("曾国藩\tZēng Guófān\n", encoding="utf-8")
+    result = invoke(runner, ["annotate", "--user-dict", str(names)], "曾国藩".encode())
+    assert result.stdout == "曾国藩(zēngguófān)"
+
+
+def test_unknown_option_is_a_usage_error(runner):
+    result = invoke(runner, ["annotate", "--format", "pdf"])
+    assert result.exit_code == 2 and "Invalid value" in result.stderr
+
+
+def test_help_shows_examples(runner):
+    result = invoke(runner, ["annotate", "--help"])
+    assert "Examples:" in result.stdout and "pinyinize annotate --format ruby" in result.stdout
+
+
+def test_real_process_pipeline():
+    command = [sys.executable, "-m", "pinyinize.cli", "annotate"]
+    annotated = subprocess.run(command, input="两岸".encode(), capture_output=True, check=True)
+    assert annotated.stdout.decode() == "两岸(liǎng'àn)"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gzip
 import math
+import sys
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -53,8 +54,16 @@ class Lexicon:
     ) -> None:
         self._chars = chars
         self._words = words  # raw rows, parsed into WordEntry on lookup to keep memory low
-        self.max_word_length = max((len(word) for word in words), default=1)
-        self.total_frequency = sum(row[0] for row in words.values()) or 1
+        # The segmenter's hot loop reads these two directly: word → frequency, and for each
+        # first character the longest word that starts with it (most start only short words).
+        self.frequencies: Mapping[str, int] = {word: row[0] for word, row in words.items()}
+        longest: dict[str, int] = {}
+        for word in words:
+            if len(word) > longest.get(word[0], 0):
+                longest[word[0]] = len(word)
+        self.longest_word_from: Mapping[str, int] = longest
+        self.max_word_length = max(longest.values(), default=1)
+        self.total_frequency = sum(self.frequencies.values()) or 1
         self.log_total = math.log(self.total_frequency)
         self._simplify_table = str.maketrans(
             {char: entry.simplified for char, entry in chars.items() if entry.simplified}
@@ -86,6 +95,11 @@ class Lexicon:
             return None
         frequency, pos, readings = row
         return WordEntry(frequency, pos, tuple(readings.split()) if readings != "-" else None)
+
+    def pos(self, word: str) -> str | None:
+        """The word's part-of-speech tag (jieba's tag set), or None for an unlisted word."""
+        row = self._words.get(word)
+        return row[1] if row else None
 
     def frequency(self, word: str) -> int:
         row = self._words.get(word)
@@ -144,7 +158,8 @@ def read_words(path: Path) -> dict[str, tuple[int, str, str]]:
     try:
         with gzip.open(path, "rt", encoding="utf-8") as lines:
             return {
-                word: (int(frequency), pos, readings)
+                # POS tags repeat a few dozen values: interning them saves megabytes.
+                word: (int(frequency), sys.intern(pos), readings)
                 for word, frequency, pos, readings in _rows(lines, path, 4)
             }
     except (OSError, ValueError, EOFError) as error:

@@ -9,7 +9,6 @@ single reading.  What is still open is left to the disambiguation stage.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 
 from pinyinize.lexicon import Lexicon
 from pinyinize.types import Document, Source, Syllable, Token
@@ -23,10 +22,8 @@ class LookUp:
         self._user_words = user_words
 
     def __call__(self, document: Document) -> Document:
-        return replace(
-            document,
-            tokens=tuple(self._look_up(t) if t.is_han else t for t in document.tokens),
-        )
+        tokens = tuple(self._look_up(t) if t.is_han else t for t in document.tokens)
+        return Document(document.text, tokens)
 
     def _look_up(self, token: Token) -> Token:
         candidates = [self._lexicon.candidates(char) for char in token.text]
@@ -42,7 +39,7 @@ class LookUp:
             if reading is not None and reading not in own:
                 own = (*own, reading)  # neutral tone or a user's reading: keep candidates complete
             syllables.append(Syllable(char, token.start + index, own, reading, origin))
-        return replace(token, syllables=tuple(syllables))
+        return token.with_syllables(tuple(syllables))
 
     def _word_readings(self, word: str) -> tuple[tuple[str, ...] | None, Source | None]:
         if word in self._user_words:

@@ -5,25 +5,54 @@ scan → segment → look up → disambiguate → (spell + render on output)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 from pinyinize.disambiguate import Disambiguator, FrequencyPrior
 from pinyinize.lexicon import Lexicon
 from pinyinize.lookup import LookUp
 from pinyinize.render import Format, RenderOptions, render
-from pinyinize.scan import scan
+from pinyinize.scan import HAN_RANGES, scan
 from pinyinize.segment import Segmenter
 from pinyinize.spell import Tones, spell
 from pinyinize.strip import strip_inline, strip_json, strip_ruby
 from pinyinize.types import Document
 from pinyinize.userdict import read_user_dictionary
 
-__all__ = ["Annotator", "Stage"]
+__all__ = ["Annotator", "Stage", "split_into_chunks"]
 
 Stage = Callable[[Document], Document]
 # User words must beat any segmentation the lexicon prefers, so they count as very frequent.
 _USER_WORD_FREQUENCY = 10**9
+
+
+# Huge input is analysed a piece at a time so that memory stays flat: pieces end at line
+# breaks, else after sentence punctuation, else after any other non-Han character.  A piece
+# is never cut inside a Han run shorter than the limit, so words are never cut.
+CHUNK_LIMIT = 10_000
+_BREAKS = (re.compile(r"\n"), re.compile(r"[。！？；!?;…]"), re.compile(rf"[^{HAN_RANGES}]"))
+
+
+def split_into_chunks(text: str, limit: int = CHUNK_LIMIT) -> Iterator[str]:
+    """Cut ``text`` into pieces of about ``limit`` characters that join back into ``text``."""
+    start = 0
+    while len(text) - start > limit:
+        end = _break_before(text, start, start + limit)
+        yield text[start:end]
+        start = end
+    if start < len(text) or not text:
+        yield text[start:]
+
+
+def _break_before(text: str, start: int, stop: int) -> int:
+    for pattern in _BREAKS:
+        last = None
+        for last in pattern.finditer(text, start, stop):  # noqa: B007 - we want the last one
+            pass
+        if last is not None and last.end() > start:
+            return last.end()
+    return stop  # a Han run longer than the limit: cut it (only its segmentation can suffer)
 
 
 class Annotator:
@@ -84,11 +113,15 @@ class Annotator:
 
     def readings(self, text: str, *, tones: Tones | str = Tones.NUMBERS) -> list[str | None]:
         """One entry per input character: its reading, or None when it is not read as Han."""
-        result: list[str | None] = [None] * len(text)
-        for token in self.analyze(text).tokens:
-            for syllable in token.syllables:
-                if syllable.reading:
-                    result[syllable.offset] = spell(syllable.reading, tones)
+        style = Tones(tones)
+        result: list[str | None] = []
+        for chunk in split_into_chunks(text):
+            readings: list[str | None] = [None] * len(chunk)
+            for token in self.analyze(chunk).tokens:
+                for syllable in token.syllables:
+                    if syllable.reading:
+                        readings[syllable.offset] = spell(syllable.reading, style)
+            result.extend(readings)
         return result
 
     def annotate(
@@ -101,7 +134,12 @@ class Annotator:
     ) -> str:
         """Annotate ``text`` in the given format (inline, ruby, json or pinyin)."""
         options = RenderOptions(tones=Tones(tones), per_character=per_character)
-        return render(self.analyze(text), Format(format), options)
+        kind = Format(format)
+        if kind is Format.JSON:  # one document: offsets count from the start of the text
+            return render(self.analyze(text), kind, options)
+        return "".join(
+            render(self.analyze(chunk), kind, options) for chunk in split_into_chunks(text)
+        )
 
     def strip(self, text: str, *, format: Format | str = Format.INLINE) -> str:
         """Remove annotations this tool wrote; ``strip(annotate(x)) == x`` for any text."""

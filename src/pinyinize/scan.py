@@ -6,15 +6,15 @@ import re
 
 from pinyinize.types import Document, Token
 
-__all__ = ["is_han", "scan"]
+__all__ = ["HAN_RANGES", "is_han", "scan"]
 
 # CJK Unified Ideographs and extensions A-H, compatibility ideographs and 〇 (líng): the
 # characters that can carry a Mandarin reading.  Radicals, strokes and punctuation cannot.
-_HAN_RANGES = (
+HAN_RANGES = (
     "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f\U00030000-\U000323af"
 )
-_HAN_RUN = re.compile(f"[{_HAN_RANGES}]+")
-_HAN_CHAR = re.compile(f"[{_HAN_RANGES}]")
+_HAN_RUN = re.compile(f"[{HAN_RANGES}]+")
+_HAN_CHAR = re.compile(f"[{HAN_RANGES}]")
 
 
 def is_han(char: str) -> bool:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import replace
 
 from pinyinize.lexicon import Lexicon
 from pinyinize.types import Document, Token
@@ -23,8 +22,15 @@ class Segmenter:
 
     def __init__(self, lexicon: Lexicon, extra_words: Mapping[str, int] | None = None) -> None:
         self._lexicon = lexicon
-        self._extra = dict(extra_words or {})
-        self._max_length = max([lexicon.max_word_length, *map(len, self._extra)])
+        self._frequencies: Mapping[str, int] = lexicon.frequencies
+        self._longest: Mapping[str, int] = lexicon.longest_word_from
+        if extra_words:
+            self._frequencies = {**lexicon.frequencies, **extra_words}
+            longest = dict(lexicon.longest_word_from)
+            for word in extra_words:
+                longest[word[0]] = max(longest.get(word[0], 1), len(word))
+            self._longest = longest
+        self._log_total = lexicon.log_total
 
     def __call__(self, document: Document) -> Document:
         tokens: list[Token] = []
@@ -33,42 +39,44 @@ class Segmenter:
                 tokens.extend(self._segment_run(token))
             else:
                 tokens.append(token)
-        return replace(document, tokens=tuple(tokens))
+        return Document(document.text, tuple(tokens))
 
-    def _log_probability(self, word: str) -> float | None:
-        frequency = self._extra.get(word) or self._lexicon.frequency(word)
-        if not frequency:
-            if len(word) > 1:
-                return None
-            frequency = 1  # an unlisted single character is still a (rare) word
-        return math.log(frequency) - self._lexicon.log_total
+    def _best_cuts(self, text: str) -> list[int]:
+        """cut[i]: where the word that starts at i ends, on the most probable path."""
+        frequencies, longest, log_total, log = (
+            self._frequencies,
+            self._longest,
+            self._log_total,
+            math.log,
+        )
+        length = len(text)
+        best = [0.0] * (length + 1)
+        cut = [length] * (length + 1)
+        for start in range(length - 1, -1, -1):
+            # An unlisted single character is still a (rare) word: frequency 1.
+            char = text[start]
+            best_score = log(frequencies.get(char) or 1) - log_total + best[start + 1]
+            best_end = start + 1
+            for end in range(start + 2, min(length, start + longest.get(char, 1)) + 1):
+                frequency = frequencies.get(text[start:end])
+                if frequency:
+                    score = log(frequency) - log_total + best[end]
+                    if score > best_score:
+                        best_score, best_end = score, end
+            best[start], cut[start] = best_score, best_end
+        return cut
 
     def _segment_run(self, run: Token) -> list[Token]:
         # Lookups use the simplified form, so traditional text segments like simplified text;
         # the mapping is one character to one, so offsets carry over unchanged.
         text = self._lexicon.simplify(run.text)
-        length = len(text)
-        best = [0.0] * (length + 1)
-        cut = [length] * (length + 1)
-        for start in range(length - 1, -1, -1):
-            best[start] = -math.inf
-            for end in range(start + 1, min(length, start + self._max_length) + 1):
-                score = self._log_probability(text[start:end])
-                if score is not None and score + best[end] > best[start]:
-                    best[start], cut[start] = score + best[end], end
+        cut = self._best_cuts(text)
         tokens = []
         start = 0
-        while start < length:
+        while start < len(text):
             end = cut[start]
-            entry = self._lexicon.word(text[start:end])
-            tokens.append(
-                Token(
-                    run.text[start:end],
-                    run.start + start,
-                    run.start + end,
-                    True,
-                    pos=entry.pos if entry else None,
-                )
-            )
+            word = run.text[start:end]
+            pos = self._lexicon.pos(text[start:end])
+            tokens.append(Token(word, run.start + start, run.start + end, True, pos=pos))
             start = end
         return tokens

@@ -8,6 +8,7 @@ joins syllables into a word; everything upstream compares and stores numbered re
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -137,10 +138,17 @@ STYLE_REGISTRY: dict[str, StyleFunction] = {
 def register_style(name: str, function: StyleFunction) -> None:
     """Add a spelling style (``numbered reading -> surface form``) under ``name``."""
     STYLE_REGISTRY[name] = function
+    _spell_cached.cache_clear()
 
 
 def spell(reading: str, tones: Tones | str = Tones.MARKS) -> str:
     """Spell one numbered reading in the given style."""
+    # A text has a few hundred distinct readings: spelling each once per style is enough.
+    return _spell_cached(reading, tones)
+
+
+@functools.lru_cache(maxsize=16384)
+def _spell_cached(reading: str, tones: Tones | str) -> str:
     key = tones.value if isinstance(tones, Tones) else tones
     try:
         return STYLE_REGISTRY[key](reading)

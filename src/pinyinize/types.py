@@ -37,6 +37,10 @@ class Syllable:
     reading: str | None = None
     source: Source | None = None
 
+    def decided(self, reading: str, source: Source) -> Syllable:
+        """A copy with its reading decided."""
+        return Syllable(self.char, self.offset, self.candidates, reading, source)
+
 
 @dataclass(frozen=True, slots=True)
 class Token:
@@ -48,6 +52,10 @@ class Token:
     is_han: bool
     pos: str | None = None
     syllables: tuple[Syllable, ...] = ()
+
+    def with_syllables(self, syllables: tuple[Syllable, ...]) -> Token:
+        """A copy with other syllables (faster than dataclasses.replace on the hot path)."""
+        return Token(self.text, self.start, self.end, self.is_han, self.pos, syllables)
 
     @property
     def annotatable(self) -> bool:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable
-from dataclasses import replace
 
 from pinyinize.types import Document, Source, Syllable
 
@@ -27,11 +26,9 @@ def fill_open_syllables(
     for token in document.tokens:
         if any(s.reading is None and s.candidates for s in token.syllables):
             syllables = tuple(
-                replace(s, reading=choose(s), source=source)
-                if s.reading is None and s.candidates
-                else s
+                s.decided(choose(s), source) if s.reading is None and s.candidates else s
                 for s in token.syllables
             )
-            token = replace(token, syllables=syllables)
+            token = token.with_syllables(syllables)
         tokens.append(token)
-    return replace(document, tokens=tuple(tokens))
+    return Document(document.text, tuple(tokens))

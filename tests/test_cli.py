@@ -87,6 +87,19 @@ def test_expected_errors_are_one_line(runner, args, data, message):
     assert "Traceback" not in result.stderr
 
 
+def test_already_annotated_text_is_refused_unless_forced(runner):
+    text = "第一行\n精神(jīngshén)很好".encode()
+    refused = invoke(runner, ["annotate"], text)
+    assert refused.exit_code == 1
+    assert "<stdin>:2:3: already annotated (神(jīngshén), 1 in all)" in refused.stderr
+    forced = invoke(runner, ["annotate", "--force"], text)
+    assert forced.exit_code == 0
+    assert forced.stdout.endswith("精神(jīngshén)(jīngshén)很(hěn)好(hǎo)")
+    assert invoke(runner, ["strip"], forced.stdout_bytes).stdout_bytes == text
+    # Parentheses that are not pinyin are not annotations.
+    assert invoke(runner, ["annotate"], "机构(WRCA)".encode()).exit_code == 0
+
+
 def test_bad_user_dictionary_reports_line_numbers(runner, tmp_path):
     bad = tmp_path / "user.tsv"
     bad.write_text("# names\n银行\tyín háng\n张三 zhang san\n行长\tabc\n", encoding="utf-8")

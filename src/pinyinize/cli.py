@@ -95,6 +95,14 @@ tones_option = click.option(
 )
 
 
+output_option = click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Write here instead of stdout.",
+)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="pinyinize")
 def main() -> None:
@@ -120,24 +128,31 @@ def main() -> None:
     help="TSV of word<TAB>pinyin whose readings win over everything else.",
 )
 @click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, allow_dash=True),
-    help="Write here instead of stdout.",
+    "--force",
+    is_flag=True,
+    help="Annotate even if the text already has inline pinyin annotations.",
 )
+@output_option
 def annotate(
     files: tuple[str, ...],
     format_: str,
     tones: str,
     per_character: bool,
     user_dict: str | None,
+    force: bool,
     output: str | None,
 ) -> None:
-    """Annotate FILES (or standard input) with pinyin."""
+    """Annotate FILES (or standard input) with pinyin.
+
+    Text that already carries inline annotations (好(hǎo)) is refused unless --force: a second
+    pass would double them, as in 精神(jīngshén)(jīngshén).  Strip them first.
+    """
 
     def work() -> Iterator[str]:
         annotator = Annotator(user_dict=user_dict)
-        for _, text in _inputs(files):
+        for name, text in _inputs(files):
+            if not force:
+                _refuse_annotated(annotator, name, text)
             if format_ == Format.JSON.value:
                 yield annotator.annotate(text, format=format_, tones=tones) + "\n"
                 continue
@@ -148,6 +163,18 @@ def annotate(
                 )
 
     _run(work(), output)
+
+
+def _refuse_annotated(annotator: Annotator, name: str, text: str) -> None:
+    found = annotator.find_annotations(text)
+    if found:
+        offset, annotation = found[0]
+        line = text.count("\n", 0, offset) + 1
+        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        raise InputError(
+            f"{name}:{line}:{column}: already annotated ({text[offset - 1]}{annotation}, "
+            f"{len(found)} in all); run `pinyinize strip` first or pass --force"
+        )
 
 
 @main.command(epilog=STRIP_EXAMPLES)
@@ -166,12 +193,7 @@ def annotate(
     type=click.Path(dir_okay=False),
     help="The user dictionary used to annotate, if any.",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, allow_dash=True),
-    help="Write here instead of stdout.",
-)
+@output_option
 def strip(files: tuple[str, ...], format_: str, user_dict: str | None, output: str | None) -> None:
     """Remove pinyin annotations written by `pinyinize annotate`, giving back the text."""
 

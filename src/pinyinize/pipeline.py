@@ -16,7 +16,7 @@ from pinyinize.render import Format, RenderOptions, render
 from pinyinize.scan import HAN_RANGES, scan
 from pinyinize.segment import Segmenter
 from pinyinize.spell import Tones, spell
-from pinyinize.strip import strip_inline, strip_json, strip_ruby
+from pinyinize.strip import find_inline_annotations, strip_inline, strip_json, strip_ruby
 from pinyinize.types import Document
 from pinyinize.userdict import read_user_dictionary
 
@@ -151,6 +151,10 @@ class Annotator:
         if kind is Format.INLINE:
             return strip_inline(text, self._has_reading)
         raise ValueError("the pinyin format drops the text; it cannot be stripped")
+
+    def find_annotations(self, text: str) -> list[tuple[int, str]]:
+        """Offsets and texts of inline pinyin annotations already in ``text`` (``好(hǎo)``)."""
+        return [(m.start(), m.group()) for m in find_inline_annotations(text, self._has_reading)]
 
     def _has_reading(self, char: str) -> bool:
         return bool(self.lexicon.candidates(char)) or any(char in w for w in self._user_words)

@@ -4,17 +4,27 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from html import unescape
 
 from pinyinize.errors import InputError
 from pinyinize.spell import split_word
 
-__all__ = ["strip_inline", "strip_json", "strip_ruby"]
+__all__ = ["find_inline_annotations", "strip_inline", "strip_json", "strip_ruby"]
 
 # A parenthesised group of at most 80 characters with no nested parentheses or line breaks.
 _GROUP = re.compile(r"\(([^()\r\n]{1,80})\)")
 _RUBY_MARKUP = re.compile(r"</?ruby>|<rp>[^<]*</rp>|<rt>[^<]*</rt>")
+
+
+def find_inline_annotations(
+    text: str, has_reading: Callable[[str], bool]
+) -> Iterator[re.Match[str]]:
+    """``(pinyin)`` groups that directly follow a character that has a reading."""
+    for match in _GROUP.finditer(text):
+        start = match.start()
+        if start and has_reading(text[start - 1]) and split_word(match.group(1)) is not None:
+            yield match
 
 
 def strip_inline(text: str, has_reading: Callable[[str], bool]) -> str:
@@ -26,11 +36,9 @@ def strip_inline(text: str, has_reading: Callable[[str], bool]) -> str:
     """
     parts = []
     position = 0
-    for match in _GROUP.finditer(text):
-        start = match.start()
-        if start and has_reading(text[start - 1]) and split_word(match.group(1)) is not None:
-            parts.append(text[position:start])
-            position = match.end()
+    for match in find_inline_annotations(text, has_reading):
+        parts.append(text[position : match.start()])
+        position = match.end()
     parts.append(text[position:])
     return "".join(parts)
 

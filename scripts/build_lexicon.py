@@ -51,7 +51,8 @@ MIN_READINGLESS_FREQUENCY = 20
 
 # 一 and 不 change tone in speech (yí gè, bú shì) and some phrase tables bake that in; the
 # lexicon keeps citation tones (GB/T 16159-2012 §6.5.2) and leaves sandhi to the tone rules.
-CITATION_READINGS = {"一": "yi1", "不": "bu4"}
+# Lexical neutral tones (对不起 duìbuqǐ, 看一看 kàn yi kàn) are not sandhi and are kept.
+CITATION_READINGS = {("一", "yi2"): "yi1", ("一", "yi4"): "yi1", ("不", "bu2"): "bu4"}
 
 
 def is_han(char: str) -> bool:
@@ -132,13 +133,11 @@ def normalise_phrase(word: str, syllables: list[list[str]]) -> str | None:
         return None
     readings = []
     for char, options in zip(word, syllables, strict=True):
-        if char in CITATION_READINGS:
-            readings.append(CITATION_READINGS[char])
-            continue
         try:
-            readings.append(parse_marked(options[0]))
+            reading = parse_marked(options[0])
         except (ValueError, IndexError):
             return None
+        readings.append(CITATION_READINGS.get((char, reading), reading))
     return " ".join(readings)
 
 

@@ -85,6 +85,8 @@ def test_json_lists_candidates_and_sources():
         "pinyin": "háng",
         "candidates": bank["syllables"][1]["candidates"],
         "source": "word",
+        "citation": None,
+        "merged": False,
     }
     assert {"xing2", "hang2"} <= set(bank["syllables"][1]["candidates"])
     assert hai["syllables"][0]["source"] in {s.value for s in Source}

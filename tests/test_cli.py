@@ -41,6 +41,7 @@ def test_annotate_keeps_line_endings_and_other_bytes(runner):
         (["--tones", "numbers"], "银行(yin2hang2)"),
         (["--tones", "none"], "银行(yinhang)"),
         (["--format", "pinyin"], "yínháng"),
+        (["--mode", "spoken", "--tones", "numbers"], "银行(yin2hang2)"),
         (["-f", "ruby", "--per-character"], "<ruby>银<rp>(</rp><rt>yín</rt><rp>)</rp>行"),
     ],
 )
@@ -118,6 +119,12 @@ def test_user_dictionary_file(runner, tmp_path):
 def test_unknown_option_is_a_usage_error(runner):
     result = invoke(runner, ["annotate", "--format", "pdf"])
     assert result.exit_code == 2 and "Invalid value" in result.stderr
+
+
+def test_mode_spoken_for_tts(runner):
+    args = ["annotate", "--mode", "spoken", "--tones", "numbers", "-f", "pinyin"]
+    result = invoke(runner, args, "一个孩子不是你好".encode())
+    assert result.stdout == "yi2ge4 hai2zi5 bu2shi4 ni2hao3"
 
 
 def test_help_shows_examples(runner):

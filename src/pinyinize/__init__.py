@@ -19,6 +19,7 @@ from pinyinize.lexicon import Lexicon
 from pinyinize.pipeline import Annotator
 from pinyinize.render import Format, RenderOptions
 from pinyinize.spell import Tones
+from pinyinize.tones import Mode
 from pinyinize.types import Document, Source, Syllable, Token
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "FrequencyPrior",
     "InputError",
     "Lexicon",
+    "Mode",
     "PinyinizeError",
     "RenderOptions",
     "Source",
@@ -50,9 +52,11 @@ def _default_annotator() -> Annotator:
     return Annotator()
 
 
-def readings(text: str, *, tones: Tones | str = Tones.NUMBERS) -> list[str | None]:
+def readings(
+    text: str, *, tones: Tones | str = Tones.NUMBERS, mode: Mode | str = Mode.DICTIONARY
+) -> list[str | None]:
     """One entry per character of ``text``: its reading (``"huan2"``), or None if not Han."""
-    return _default_annotator().readings(text, tones=tones)
+    return _default_annotator().readings(text, tones=tones, mode=mode)
 
 
 def annotate(
@@ -60,11 +64,12 @@ def annotate(
     *,
     format: Format | str = Format.INLINE,
     tones: Tones | str = Tones.MARKS,
+    mode: Mode | str = Mode.DICTIONARY,
     per_character: bool = False,
 ) -> str:
     """Annotate ``text``: ``inline`` (银行(yínháng)), ``ruby``, ``json`` or ``pinyin``."""
     return _default_annotator().annotate(
-        text, format=format, tones=tones, per_character=per_character
+        text, format=format, tones=tones, mode=mode, per_character=per_character
     )
 
 

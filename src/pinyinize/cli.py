@@ -17,6 +17,7 @@ from pinyinize.errors import InputError, PinyinizeError
 from pinyinize.pipeline import Annotator
 from pinyinize.render import Format
 from pinyinize.spell import Tones
+from pinyinize.tones import Mode
 
 __all__ = ["main"]
 
@@ -28,6 +29,8 @@ Examples:
   pinyinize annotate --format ruby article.txt -o article.html
   pinyinize annotate --tones numbers --format pinyin < text.txt
       yin2hang2 hang2zhang3 dao4 le5
+  echo '一个孩子不是你好' | pinyinize annotate --mode spoken --tones numbers -f pinyin
+      yi2ge4 hai2zi5 bu2shi4 ni2hao3
   pinyinize annotate --user-dict names.tsv chapter1.txt chapter2.txt
   pinyinize annotate --format json text.txt | jq '.tokens[0]'
 """
@@ -121,6 +124,13 @@ def main() -> None:
     help="inline 银行(yínháng), HTML ruby, JSON tokens, or the pinyin alone.",
 )
 @tones_option
+@click.option(
+    "--mode",
+    type=click.Choice([m.value for m in Mode]),
+    default=Mode.DICTIONARY.value,
+    show_default=True,
+    help="Citation tones (dictionary), 一/不 changes and erhua (textbook), or speech (spoken).",
+)
 @click.option("--per-character", is_flag=True, help="Ruby: one reading over each character.")
 @click.option(
     "--user-dict",
@@ -137,6 +147,7 @@ def annotate(
     files: tuple[str, ...],
     format_: str,
     tones: str,
+    mode: str,
     per_character: bool,
     user_dict: str | None,
     force: bool,
@@ -154,12 +165,12 @@ def annotate(
             if not force:
                 _refuse_annotated(annotator, name, text)
             if format_ == Format.JSON.value:
-                yield annotator.annotate(text, format=format_, tones=tones) + "\n"
+                yield annotator.annotate(text, format=format_, tones=tones, mode=mode) + "\n"
                 continue
             # Line by line keeps memory flat on huge input; no word crosses a line break.
             for line in text.splitlines(keepends=True):
                 yield annotator.annotate(
-                    line, format=format_, tones=tones, per_character=per_character
+                    line, format=format_, tones=tones, mode=mode, per_character=per_character
                 )
 
     _run(work(), output)

@@ -17,6 +17,7 @@ from pinyinize.scan import HAN_RANGES, scan
 from pinyinize.segment import Segmenter
 from pinyinize.spell import Tones, spell
 from pinyinize.strip import find_inline_annotations, strip_inline, strip_json, strip_ruby
+from pinyinize.tones import Mode, ToneRules
 from pinyinize.types import Document
 from pinyinize.userdict import read_user_dictionary
 
@@ -74,6 +75,7 @@ class Annotator:
         self._lexicon = lexicon
         self._disambiguator = disambiguator
         self._stages: dict[str, Stage] | None = None
+        self._tone_rules = {mode: ToneRules(mode) for mode in Mode}
 
     @property
     def lexicon(self) -> Lexicon:
@@ -100,24 +102,36 @@ class Annotator:
             raise KeyError(f"no stage {name!r}; stages: {list(self.stages)}")
         self.stages[name] = stage
 
-    def analyze(self, text: str) -> Document:
-        """Run the pipeline and return the document with every token's readings."""
+    def analyze(self, text: str, *, mode: Mode | str = Mode.DICTIONARY) -> Document:
+        """Run the pipeline and return the document with every token's readings.
+
+        ``mode`` chooses the reading convention (see :mod:`pinyinize.tones`): citation tones
+        (``dictionary``), 一/不 changes and erhua (``textbook``), or all of speech (``spoken``).
+        """
         if not isinstance(text, str):
             raise TypeError(f"text must be str, not {type(text).__name__}")
+        tone_rules = self._tone_rules[Mode(mode)]
         document = Document(text)
         for name, stage in self.stages.items():
             document = stage(document)
             if not isinstance(document, Document):
                 raise TypeError(f"stage {name!r} returned {type(document).__name__}, not Document")
-        return document
+        return tone_rules(document)
 
-    def readings(self, text: str, *, tones: Tones | str = Tones.NUMBERS) -> list[str | None]:
-        """One entry per input character: its reading, or None when it is not read as Han."""
+    def readings(
+        self,
+        text: str,
+        *,
+        tones: Tones | str = Tones.NUMBERS,
+        mode: Mode | str = Mode.DICTIONARY,
+    ) -> list[str | None]:
+        """One entry per input character: its reading, or None when it is not read as Han
+        (or is an erhua 儿 merged into the syllable before it in textbook and spoken modes)."""
         style = Tones(tones)
         result: list[str | None] = []
         for chunk in split_into_chunks(text):
             readings: list[str | None] = [None] * len(chunk)
-            for token in self.analyze(chunk).tokens:
+            for token in self.analyze(chunk, mode=mode).tokens:
                 for syllable in token.syllables:
                     if syllable.reading:
                         readings[syllable.offset] = spell(syllable.reading, style)
@@ -130,15 +144,17 @@ class Annotator:
         *,
         format: Format | str = Format.INLINE,
         tones: Tones | str = Tones.MARKS,
+        mode: Mode | str = Mode.DICTIONARY,
         per_character: bool = False,
     ) -> str:
         """Annotate ``text`` in the given format (inline, ruby, json or pinyin)."""
         options = RenderOptions(tones=Tones(tones), per_character=per_character)
         kind = Format(format)
         if kind is Format.JSON:  # one document: offsets count from the start of the text
-            return render(self.analyze(text), kind, options)
+            return render(self.analyze(text, mode=mode), kind, options)
         return "".join(
-            render(self.analyze(chunk), kind, options) for chunk in split_into_chunks(text)
+            render(self.analyze(chunk, mode=mode), kind, options)
+            for chunk in split_into_chunks(text)
         )
 
     def strip(self, text: str, *, format: Format | str = Format.INLINE) -> str:

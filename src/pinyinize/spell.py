@@ -174,12 +174,24 @@ _APOSTROPHE_INITIALS = frozenset("aoeāáǎàōóǒòēéěèêếề")
 
 
 def spell_word(readings: Sequence[str], tones: Tones | str = Tones.MARKS) -> str:
-    """Spell the readings of one word and join them into one written word."""
-    spelled = [spell(reading, tones) for reading in readings]
+    """Spell the readings of one word and join them into one written word.
+
+    A neutral 儿 after another syllable is written as an r on it (一点儿 yīdiǎnr), as GB/T
+    16159-2012 writes erhua, whatever the mode; tone numbers keep it a syllable (er5).
+    """
     if tones in (Tones.NUMBERS, Tones.NUMBERS.value):
         # Tone digits already separate the syllables; apostrophes would only add noise.
-        return "".join(spelled)
+        return "".join(spell(reading, tones) for reading in readings)
+    spelled: list[str] = []
+    for reading in readings:
+        if spelled and reading in _ERHUA_SUFFIXES:
+            spelled[-1] += "r"
+        else:
+            spelled.append(spell(reading, tones))
     return join_word(spelled)
+
+
+_ERHUA_SUFFIXES = frozenset({"er5", "r5"})
 
 
 def split_word(written: str) -> list[str] | None:

@@ -28,7 +28,9 @@ class Syllable:
 
     ``reading`` is ``None`` until a stage decides it (and stays ``None`` for a character the
     lexicon does not know).  ``candidates`` are the character's own readings, most frequent
-    first; a decided reading is always one of them or its neutral-tone form.
+    first; a decided reading is always one of them or its neutral-tone form, until a tone
+    rule changes it: then ``citation`` keeps the reading before the rule.  ``merged`` marks
+    an erhua 儿 whose sound joined the syllable before it (一点儿: 点 ``dianr3``, 儿 ``None``).
     """
 
     char: str
@@ -36,10 +38,17 @@ class Syllable:
     candidates: tuple[str, ...]
     reading: str | None = None
     source: Source | None = None
+    citation: str | None = None
+    merged: bool = False
 
     def decided(self, reading: str, source: Source) -> Syllable:
         """A copy with its reading decided."""
         return Syllable(self.char, self.offset, self.candidates, reading, source)
+
+    @property
+    def complete(self) -> bool:
+        """Its sound is known: it has a reading or was merged into the syllable before."""
+        return self.reading is not None or self.merged
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,11 +69,12 @@ class Token:
     @property
     def annotatable(self) -> bool:
         """A Han word whose every character has a reading."""
-        return self.is_han and bool(self.syllables) and all(s.reading for s in self.syllables)
+        return self.is_han and bool(self.syllables) and all(s.complete for s in self.syllables)
 
     @property
     def readings(self) -> tuple[str, ...]:
-        return tuple(s.reading or "" for s in self.syllables)
+        """The readings of its syllables that are pronounced (merged erhua 儿 left out)."""
+        return tuple(s.reading for s in self.syllables if s.reading is not None)
 
 
 @dataclass(frozen=True, slots=True)

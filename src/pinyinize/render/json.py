@@ -21,6 +21,10 @@ def _syllable(syllable: Syllable, options: RenderOptions) -> dict[str, Any]:
         "pinyin": spell(syllable.reading, options.tones) if syllable.reading else None,
         "candidates": list(syllable.candidates),
         "source": syllable.source.value if syllable.source else None,
+        # the reading before a tone rule changed it (None when no rule did)
+        "citation": syllable.citation,
+        # an erhua 儿 whose r was written on the syllable before
+        "merged": syllable.merged,
     }
 
 

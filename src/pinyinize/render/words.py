@@ -41,9 +41,9 @@ def pieces(document: Document, tones: Tones) -> Iterator[Piece]:
 
 
 def _word_piece(token: Token, tones: Tones) -> Piece:
-    readings = token.readings
     return Piece(
         token.text,
-        spell_word(readings, tones),
-        tuple(spell(reading, tones) for reading in readings),
+        spell_word(token.readings, tones),
+        # per character: a merged erhua 儿 carries nothing, its r is on the syllable before
+        tuple(spell(s.reading, tones) if s.reading else "" for s in token.syllables),
     )

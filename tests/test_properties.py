@@ -97,7 +97,10 @@ def test_one_syllable_per_han_character(annotator, text):
 def test_strip_gives_back_the_input_exactly(annotator, text):
     assert annotator.strip(annotator.annotate(text)) == text
     assert annotator.strip(annotator.annotate(text, tones="numbers")) == text
-    assert annotator.strip(annotator.annotate(text, tones="none")) == text
+    for tones in ["none", "zhuyin", "initials-finals"]:
+        assert annotator.strip(annotator.annotate(text, tones=tones)) == text
+    for mode in ["textbook", "spoken"]:
+        assert annotator.strip(annotator.annotate(text, mode=mode)) == text
     assert annotator.strip(annotator.annotate(text, format="ruby"), format="ruby") == text
     ruby = annotator.annotate(text, format="ruby", per_character=True)
     assert annotator.strip(ruby, format="ruby") == text

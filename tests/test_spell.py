@@ -3,6 +3,7 @@ import pytest
 from pinyinize.spell import (
     Tones,
     is_reading,
+    is_spelled_word,
     join_word,
     parse_marked,
     spell,
@@ -111,3 +112,64 @@ def test_split_word(written, readings):
 def test_is_reading():
     assert is_reading("zhuang1") and is_reading("er5") and is_reading("m2")
     assert not is_reading("zhuang") and not is_reading("xx1") and not is_reading("huan6")
+
+
+STYLE_CASES = [
+    ("huan2", "ㄏㄨㄢˊ", "h uan2"),
+    ("lv4", "ㄌㄩˋ", "l v4"),
+    ("le5", "˙ㄌㄜ", "l e5"),
+    ("zhi1", "ㄓ", "zh i1"),
+    ("si4", "ㄙˋ", "s i4"),
+    ("ju2", "ㄐㄩˊ", "j v2"),  # ü written u after j/q/x
+    ("xue2", "ㄒㄩㄝˊ", "x ve2"),
+    ("yun2", "ㄩㄣˊ", "vn2"),  # zero initial
+    ("you3", "ㄧㄡˇ", "iou3"),
+    ("gui4", "ㄍㄨㄟˋ", "g uei4"),  # ui is uei
+    ("liu2", "ㄌㄧㄡˊ", "l iou2"),  # iu is iou
+    ("lun2", "ㄌㄨㄣˊ", "l uen2"),  # un is uen
+    ("dianr3", "ㄉㄧㄢˇㄦ", "d ianr3"),  # erhua
+    ("er2", "ㄦˊ", "er2"),
+    ("jiong3", "ㄐㄩㄥˇ", "j iong3"),
+    ("nve4", "ㄋㄩㄝˋ", "n ve4"),
+]
+
+
+@pytest.mark.parametrize(
+    ("reading", "zhuyin", "phones"), STYLE_CASES, ids=[c[0] for c in STYLE_CASES]
+)
+def test_zhuyin_and_initials_finals(reading, zhuyin, phones):
+    assert spell(reading, Tones.ZHUYIN) == zhuyin
+    assert spell(reading, Tones.INITIALS_FINALS) == phones
+
+
+def test_separated_styles_space_the_syllables():
+    assert spell_word(["yin2", "hang2"], Tones.ZHUYIN) == "ㄧㄣˊ ㄏㄤˊ"
+    assert spell_word(["liang3", "an4"], Tones.INITIALS_FINALS) == "l iang3 an4"
+
+
+def test_register_style():
+    from pinyinize.spell import STYLE_REGISTRY, register_style
+
+    register_style("upper", str.upper)
+    try:
+        assert spell("hao3", "upper") == "HAO3"
+    finally:
+        del STYLE_REGISTRY["upper"]
+
+
+SPELLED_CASES = [
+    ("yínháng", True),
+    ("ㄧㄣˊ ㄏㄤˊ", True),
+    ("˙ㄌㄜ", True),
+    ("h uan2 l v4", True),
+    ("d ianr3", True),
+    ("abc", False),
+    ("WRCA", False),
+    ("2021-2040", False),
+    ("h uan", False),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SPELLED_CASES)
+def test_is_spelled_word(text, expected):
+    assert is_spelled_word(text) is expected

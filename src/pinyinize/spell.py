@@ -18,21 +18,25 @@ __all__ = [
     "STYLE_REGISTRY",
     "Tones",
     "is_reading",
+    "is_spelled_word",
     "join_word",
     "parse_marked",
     "register_style",
     "spell",
     "spell_word",
+    "split_syllable",
     "split_word",
 ]
 
 
 class Tones(str, Enum):
-    """How the tone of a syllable is written."""
+    """How a syllable and its tone are written."""
 
     MARKS = "marks"  # huán, lǜ, le
     NUMBERS = "numbers"  # huan2, lv4, le5
     NONE = "none"  # huan, lü, le
+    ZHUYIN = "zhuyin"  # ㄏㄨㄢˊ, ㄌㄩˋ, ˙ㄌㄜ (bopomofo)
+    INITIALS_FINALS = "initials-finals"  # h uan2, l v4, l e5: phones for a TTS front end
 
 
 _TONE_MARKS: dict[str, tuple[str, ...]] = {
@@ -126,12 +130,84 @@ def _plain(reading: str) -> str:
     return reading[:-1].replace("v", "ü")
 
 
+# Spelling rules that hide the structure of a syllable: y/w stand for a missing initial,
+# iu/ui/un drop the middle vowel, ju/qu/xu write ü as u.
+_ZERO_INITIAL = {
+    "yi": "i", "yin": "in", "ying": "ing", "ya": "ia", "ye": "ie", "yao": "iao", "you": "iou",
+    "yan": "ian", "yang": "iang", "yong": "iong", "yo": "io", "yu": "v", "yue": "ve",
+    "yuan": "van", "yun": "vn", "wu": "u", "wa": "ua", "wo": "uo", "wai": "uai", "wei": "uei",
+    "wan": "uan", "wen": "uen", "wang": "uang", "weng": "ueng",
+}  # fmt: skip
+_INITIAL_RE = re.compile(rf"^({_INITIALS})(.*)$")
+
+
+def split_syllable(reading: str) -> tuple[str, str, int]:
+    """``huan2`` → ``("h", "uan", 2)``: initial, full final (``iou``, ``uei``, ``v``), tone.
+
+    An erhua reading keeps its r on the final (``dianr3`` → ``("d", "ianr", 3)``).
+    """
+    body, tone = reading[:-1], int(reading[-1])
+    erhua = "r" if body.endswith("r") and body not in ("er", "r") else ""
+    body = body[: len(body) - len(erhua)]
+    if body in _ZERO_INITIAL:
+        return "", _ZERO_INITIAL[body] + erhua, tone
+    match = _INITIAL_RE.match(body)
+    if not match or not match.group(2) or body in ("ng", "hng", "hm", "m", "n"):
+        return "", body + erhua, tone
+    initial, final = match.groups()
+    if initial in ("j", "q", "x") and final.startswith("u"):
+        final = "v" + final[1:]
+    final = {"iu": "iou", "ui": "uei", "un": "uen"}.get(final, final)
+    return initial, final + erhua, tone
+
+
+_INITIALS_IN_ORDER = (
+    *("b", "p", "m", "f", "d", "t", "n", "l", "g", "k", "h"),
+    *("j", "q", "x", "zh", "ch", "sh", "r", "z", "c", "s"),
+)
+_ZHUYIN_INITIALS = dict(
+    zip(_INITIALS_IN_ORDER, "ㄅㄆㄇㄈㄉㄊㄋㄌㄍㄎㄏㄐㄑㄒㄓㄔㄕㄖㄗㄘㄙ", strict=True)
+)
+_ZHUYIN_FINALS = {
+    "a": "ㄚ", "o": "ㄛ", "e": "ㄜ", "ê": "ㄝ", "ai": "ㄞ", "ei": "ㄟ", "ao": "ㄠ", "ou": "ㄡ",
+    "an": "ㄢ", "en": "ㄣ", "ang": "ㄤ", "eng": "ㄥ", "ong": "ㄨㄥ", "er": "ㄦ", "r": "ㄦ",
+    "i": "ㄧ", "ia": "ㄧㄚ", "ie": "ㄧㄝ", "io": "ㄧㄛ", "iao": "ㄧㄠ", "iou": "ㄧㄡ",
+    "ian": "ㄧㄢ", "in": "ㄧㄣ", "iang": "ㄧㄤ", "ing": "ㄧㄥ", "iong": "ㄩㄥ", "u": "ㄨ",
+    "ua": "ㄨㄚ", "uo": "ㄨㄛ", "uai": "ㄨㄞ", "uei": "ㄨㄟ", "uan": "ㄨㄢ", "uen": "ㄨㄣ",
+    "uang": "ㄨㄤ", "ueng": "ㄨㄥ", "v": "ㄩ", "ve": "ㄩㄝ", "van": "ㄩㄢ", "vn": "ㄩㄣ",
+    "m": "ㄇ", "n": "ㄋ", "ng": "ㄫ", "hm": "ㄏㄇ", "hng": "ㄏㄫ",
+}  # fmt: skip
+_ZHUYIN_TONES = ("", "ˊ", "ˇ", "ˋ")
+_APICAL_INITIALS = frozenset({"zh", "ch", "sh", "r", "z", "c", "s"})
+
+
+def _zhuyin(reading: str) -> str:
+    initial, final, tone = split_syllable(reading)
+    erhua = final.endswith("r") and final not in ("er", "r")
+    final = final[:-1] if erhua else final
+    # zhi, ci, si: the apical vowel is not written in zhuyin
+    apical = final == "i" and initial in _APICAL_INITIALS
+    rime = "" if apical else _ZHUYIN_FINALS.get(final, final)
+    body = _ZHUYIN_INITIALS.get(initial, "") + rime
+    suffix = "ㄦ" if erhua else ""
+    if tone == 5:
+        return "˙" + body + suffix
+    return body + _ZHUYIN_TONES[tone - 1] + suffix
+
+
+def _initials_finals(reading: str) -> str:
+    initial, final, tone = split_syllable(reading)
+    return f"{initial} {final}{tone}" if initial else f"{final}{tone}"
+
+
 StyleFunction = Callable[[str], str]
 
 STYLE_REGISTRY: dict[str, StyleFunction] = {
     Tones.MARKS.value: _marks,
     Tones.NUMBERS.value: _numbers,
     Tones.NONE.value: _plain,
+    Tones.ZHUYIN.value: _zhuyin,
+    Tones.INITIALS_FINALS.value: _initials_finals,
 }
 
 
@@ -179,7 +255,11 @@ def spell_word(readings: Sequence[str], tones: Tones | str = Tones.MARKS) -> str
     A neutral 儿 after another syllable is written as an r on it (一点儿 yīdiǎnr), as GB/T
     16159-2012 writes erhua, whatever the mode; tone numbers keep it a syllable (er5).
     """
-    if tones in (Tones.NUMBERS, Tones.NUMBERS.value):
+    style = Tones(tones) if tones in Tones._value2member_map_ else None
+    if style in _SEPARATED_STYLES:
+        # Syllables are units of their own here: space them, no apostrophes or erhua r.
+        return " ".join(spell(reading, tones) for reading in readings)
+    if style is Tones.NUMBERS:
         # Tone digits already separate the syllables; apostrophes would only add noise.
         return "".join(spell(reading, tones) for reading in readings)
     spelled: list[str] = []
@@ -192,6 +272,7 @@ def spell_word(readings: Sequence[str], tones: Tones | str = Tones.MARKS) -> str
 
 
 _ERHUA_SUFFIXES = frozenset({"er5", "r5"})
+_SEPARATED_STYLES = frozenset({Tones.ZHUYIN, Tones.INITIALS_FINALS})
 
 
 def split_word(written: str) -> list[str] | None:
@@ -230,3 +311,23 @@ def _split_chunk(chunk: str) -> list[str] | None:
                 if best[end] is None or len(candidate) < len(best[end]):  # type: ignore[arg-type]
                     best[end] = candidate
     return best[len(chunk)]
+
+
+_ZHUYIN_WORD = re.compile(
+    r"^[\u3105-\u312f\u31a0-\u31bfˊˇˋ˙]+(?: [\u3105-\u312f\u31a0-\u31bfˊˇˋ˙]+)*$"
+)
+
+
+def _is_phones(text: str) -> bool:
+    """``h uan2 l v4``: initials alone, finals with a tone digit."""
+    for phone in text.split(" "):
+        final = phone[:-1].removesuffix("r") if phone[-1:].isdigit() else None
+        if phone not in _ZHUYIN_INITIALS and (final is None or final not in _ZHUYIN_FINALS):
+            return False
+    return bool(text)
+
+
+def is_spelled_word(text: str) -> bool:
+    """True when ``text`` is a word written in one of the built-in styles (pinyin with marks,
+    numbers or none, zhuyin, or initials and finals)."""
+    return split_word(text) is not None or bool(_ZHUYIN_WORD.match(text)) or _is_phones(text)

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from html import unescape
 
 from pinyinize.errors import InputError
-from pinyinize.spell import split_word
+from pinyinize.spell import is_spelled_word
 
 __all__ = ["find_inline_annotations", "strip_inline", "strip_json", "strip_ruby"]
 
@@ -23,7 +23,7 @@ def find_inline_annotations(
     """``(pinyin)`` groups that directly follow a character that has a reading."""
     for match in _GROUP.finditer(text):
         start = match.start()
-        if start and has_reading(text[start - 1]) and split_word(match.group(1)) is not None:
+        if start and has_reading(text[start - 1]) and is_spelled_word(match.group(1)):
             yield match
 
 

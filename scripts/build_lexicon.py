@@ -180,11 +180,17 @@ def build_words(char_readings: dict[str, list[str]], stats: Counter[str]) -> lis
                 continue
             phrases[word] = readings
     frequencies = load_jieba()
+    surnames, given = name_characters(frequencies)
     rows = []
     for word in sorted(set(phrases) | set(frequencies)):
         if len(word) > MAX_WORD_LENGTH:
             continue
         frequency, pos = frequencies.get(word, (PHRASE_ONLY_FREQUENCY, "x"))
+        if word not in frequencies:
+            inferred = infer_proper_noun(word, frequencies, surnames, given)
+            if inferred:
+                pos = inferred
+                stats[f"phrase-only words tagged {inferred}"] += 1
         readings = phrases.get(word, "-")
         if readings == "-" and len(word) > 1 and frequency < MIN_READINGLESS_FREQUENCY:
             stats["jieba word dropped: rare and without reading"] += 1
@@ -194,6 +200,46 @@ def build_words(char_readings: dict[str, list[str]], stats: Counter[str]) -> lis
         stats["words with frequency"] += word in frequencies
         rows.append(f"{word}\t{frequency}\t{pos}\t{readings}")
     return rows
+
+
+ADMINISTRATIVE_SUFFIXES = "省市县区州盟旗镇乡村"
+NAME_EVIDENCE = 150  # jieba person names a character must start (or sit in) to count
+
+
+def name_characters(jieba_words: dict[str, tuple[int, str]]) -> tuple[set[str], set[str]]:
+    """Surname and given-name characters, from the three-character person names (nr) in
+    jieba's dictionary.  Characters that start more long names than three-character ones
+    begin transliterations (阿布杜拉), not Chinese surnames, and are left out."""
+    first: Counter[str] = Counter()
+    first_of_long: Counter[str] = Counter()
+    given: Counter[str] = Counter()
+    for word, (_, pos) in jieba_words.items():
+        if pos != "nr":
+            continue
+        if len(word) == 3:
+            first[word[0]] += 1
+            given.update(word[1:])
+        elif len(word) > 3:
+            first_of_long[word[0]] += 1
+    surnames = {c for c, n in first.items() if n >= NAME_EVIDENCE and n > first_of_long[c]}
+    return surnames, {c for c, n in given.items() if n >= NAME_EVIDENCE}
+
+
+def infer_proper_noun(
+    word: str, jieba_words: dict[str, tuple[int, str]], surnames: set[str], given: set[str]
+) -> str | None:
+    """A POS tag for a word jieba does not list: ``ns`` when jieba lists it with an
+    administrative suffix (岳阳 from 岳阳市), ``nr`` when it looks like surname + given name
+    (张华).  Used only to capitalise proper names in orthographic output."""
+    if len(word) >= 2 and any(
+        jieba_words.get(word + suffix, (0, ""))[1] == "ns" for suffix in ADMINISTRATIVE_SUFFIXES
+    ):
+        return "ns"
+    # 韩国人 and 花生子 start with a surname but are a word plus a suffix: not names.
+    compound = len(word) == 3 and word[:2] in jieba_words
+    if len(word) in (2, 3) and word[0] in surnames and all(c in given for c in word[1:]):
+        return None if compound else "nr"
+    return None
 
 
 def sha256(data: bytes) -> str:

@@ -66,10 +66,16 @@ def annotate(
     tones: Tones | str = Tones.MARKS,
     mode: Mode | str = Mode.DICTIONARY,
     per_character: bool = False,
+    orthography: bool = False,
 ) -> str:
     """Annotate ``text``: ``inline`` (银行(yínháng)), ``ruby``, ``json`` or ``pinyin``."""
     return _default_annotator().annotate(
-        text, format=format, tones=tones, mode=mode, per_character=per_character
+        text,
+        format=format,
+        tones=tones,
+        mode=mode,
+        per_character=per_character,
+        orthography=orthography,
     )
 
 

@@ -133,6 +133,11 @@ def main() -> None:
 )
 @click.option("--per-character", is_flag=True, help="Ruby: one reading over each character.")
 @click.option(
+    "--orthography",
+    is_flag=True,
+    help="GB/T 16159-2012 word spelling: capitals for names and sentence starts (Zhāng Huá).",
+)
+@click.option(
     "--user-dict",
     type=click.Path(dir_okay=False),
     help="TSV of word<TAB>pinyin whose readings win over everything else.",
@@ -149,6 +154,7 @@ def annotate(
     tones: str,
     mode: str,
     per_character: bool,
+    orthography: bool,
     user_dict: str | None,
     force: bool,
     output: str | None,
@@ -170,7 +176,12 @@ def annotate(
             # Line by line keeps memory flat on huge input; no word crosses a line break.
             for line in text.splitlines(keepends=True):
                 yield annotator.annotate(
-                    line, format=format_, tones=tones, mode=mode, per_character=per_character
+                    line,
+                    format=format_,
+                    tones=tones,
+                    mode=mode,
+                    per_character=per_character,
+                    orthography=orthography,
                 )
 
     _run(work(), output)

@@ -146,9 +146,14 @@ class Annotator:
         tones: Tones | str = Tones.MARKS,
         mode: Mode | str = Mode.DICTIONARY,
         per_character: bool = False,
+        orthography: bool = False,
     ) -> str:
-        """Annotate ``text`` in the given format (inline, ruby, json or pinyin)."""
-        options = RenderOptions(tones=Tones(tones), per_character=per_character)
+        """Annotate ``text`` in the given format (inline, ruby, json or pinyin).
+
+        ``orthography`` writes words as GB/T 16159-2012 asks: proper names and sentence starts
+        capitalised, surname and given name apart (张华 Zhāng Huá), 桑日县 Sāngrì Xiàn.
+        """
+        options = RenderOptions(Tones(tones), per_character, orthography)
         kind = Format(format)
         if kind is Format.JSON:  # one document: offsets count from the start of the text
             return render(self.analyze(text, mode=mode), kind, options)

@@ -23,6 +23,7 @@ class Format(str, Enum):
 class RenderOptions:
     tones: Tones = Tones.MARKS
     per_character: bool = False  # ruby: one <rt> per character instead of per word
+    orthography: bool = False  # GB/T 16159-2012: capitals, names and suffixes apart
 
 
 Renderer = Callable[[Document, RenderOptions], str]

@@ -14,5 +14,5 @@ if TYPE_CHECKING:
 def render_inline(document: Document, options: RenderOptions) -> str:
     return "".join(
         piece.text if piece.pinyin is None else f"{piece.text}({piece.pinyin})"
-        for piece in pieces(document, options.tones)
+        for piece in pieces(document, options.tones, options.orthography)
     )

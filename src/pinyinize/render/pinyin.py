@@ -16,7 +16,7 @@ def render_pinyin(document: Document, options: RenderOptions) -> str:
     text (我用Python写 → wǒ yòng Python xiě), so that the result reads as words."""
     parts: list[str] = []
     previous_is_word = False
-    for piece in pieces(document, options.tones):
+    for piece in pieces(document, options.tones, options.orthography):
         is_word = piece.pinyin is not None
         text = piece.pinyin if piece.pinyin is not None else piece.text
         if parts and _needs_space(parts[-1], text, is_word, previous_is_word):

@@ -30,4 +30,7 @@ def _ruby(piece: Piece, per_character: bool) -> str:
 
 
 def render_ruby(document: Document, options: RenderOptions) -> str:
-    return "".join(_ruby(piece, options.per_character) for piece in pieces(document, options.tones))
+    return "".join(
+        _ruby(piece, options.per_character)
+        for piece in pieces(document, options.tones, options.orthography)
+    )

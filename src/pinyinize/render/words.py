@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from pinyinize.orthography import starts_sentence, write_word
 from pinyinize.spell import Tones, spell, spell_word
 from pinyinize.types import Document, Token
 
@@ -20,15 +21,22 @@ class Piece:
     syllables: tuple[str, ...] = ()  # per-character spellings, for per-character ruby
 
 
-def pieces(document: Document, tones: Tones) -> Iterator[Piece]:
+def pieces(document: Document, tones: Tones, orthography: bool = False) -> Iterator[Piece]:
     """Annotated words and bare text, covering the document in order.
 
     A Han word in which some character has no known reading is split into its characters so
-    that the ones that do have a reading are still annotated.
+    that the ones that do have a reading are still annotated.  With ``orthography``, words
+    are written as GB/T 16159-2012 asks (capitals, names apart; see pinyinize.orthography).
     """
+    sentence_start = True
     for token in document.tokens:
         if token.annotatable:
-            yield _word_piece(token, tones)
+            piece = _word_piece(token, tones)
+            if orthography:
+                written = write_word(token, tones, sentence_start)
+                piece = Piece(piece.text, written, piece.syllables)
+            sentence_start = False
+            yield piece
         elif token.is_han and token.syllables:
             for syllable in token.syllables:
                 if syllable.reading:
@@ -37,6 +45,7 @@ def pieces(document: Document, tones: Tones) -> Iterator[Piece]:
                 else:
                     yield Piece(syllable.char, None)
         else:
+            sentence_start = starts_sentence(token.text, sentence_start)
             yield Piece(token.text, None)
 
 

@@ -1,0 +1,110 @@
+"""Measure one Python system in this (fresh) process; bench/speed.py runs it as a subprocess.
+
+Usage: ``python bench/speed_probe.py SYSTEM TEXT_FILE REPEATS``; prints one JSON object.
+
+Why a separate file: import time is only honest in a process that has imported nothing the
+library might share (json, re, numpy, ...).  So this module imports just ``sys`` and ``time``
+before the timed import, and everything else afterwards.
+
+Measured, in order:
+
+* ``import_s``      the library's import statement;
+* ``first_call_s``  the first conversion of a short sentence, which is where pinyinize loads
+  its lexicon and g2pM builds its model (pypinyin loads its dictionaries at import);
+* ``max_rss_kib``   peak resident memory right after that first call (``ru_maxrss``);
+* ``text_s``        best of REPEATS passes over the whole file as one string;
+* ``lines_s``       best of REPEATS passes calling once per line.
+
+g2pM is a sentence model (one LSTM pass over its input), so for it "the whole file" is also
+fed line by line and ``text_s`` is left out.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+Converter = Callable[[str], Any]
+SAMPLE = "他还了书，银行行长说了算。"
+
+
+def import_pinyinize() -> Converter:
+    import pinyinize
+
+    return pinyinize.readings
+
+
+def import_pypinyin() -> Converter:
+    from pypinyin import Style, pinyin
+
+    def convert(text: str) -> Any:
+        return pinyin(
+            text,
+            style=Style.TONE3,
+            neutral_tone_with_five=True,
+            errors=lambda chars: [""] * len(chars),
+        )
+
+    return convert
+
+
+def import_g2pm() -> Converter:
+    from g2pM import G2pM
+
+    models: list[Any] = []
+
+    def convert(text: str) -> Any:
+        if not models:  # the model is built on first use, like pinyinize's lexicon
+            models.append(G2pM())
+        return [models[0](line, char_split=True, tone=True) for line in text.split("\n")]
+
+    return convert
+
+
+IMPORTERS: dict[str, Callable[[], Converter]] = {
+    "pinyinize": import_pinyinize,
+    "pypinyin": import_pypinyin,
+    "g2pM": import_g2pm,
+}
+
+
+def best_of(repeats: int, work: Callable[[], object]) -> float:
+    """Seconds of the fastest of ``repeats`` runs: the least disturbed by the machine."""
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        work()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def main() -> None:
+    name, text_path, repeats = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    start = time.perf_counter()
+    convert = IMPORTERS[name]()
+    imported = time.perf_counter()
+    convert(SAMPLE)
+    first = time.perf_counter()
+
+    import json
+    import resource
+
+    max_rss_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with open(text_path, encoding="utf-8") as handle:
+        text = handle.read()
+    lines = text.split("\n")
+    result: dict[str, float | int | None] = {
+        "import_s": imported - start,
+        "first_call_s": first - imported,
+        "max_rss_kib": max_rss_kib,
+        "chars": len(text),
+        "text_s": None if name == "g2pM" else best_of(repeats, lambda: convert(text)),
+        "lines_s": best_of(repeats, lambda: [convert(line) for line in lines]),
+    }
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

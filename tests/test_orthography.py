@@ -19,7 +19,9 @@ ORTHOGRAPHY_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("text", "expected"), ORTHOGRAPHY_CASES, ids=[c[0] for c in ORTHOGRAPHY_CASES])
+@pytest.mark.parametrize(
+    ("text", "expected"), ORTHOGRAPHY_CASES, ids=[c[0] for c in ORTHOGRAPHY_CASES]
+)
 def test_orthography(annotator, text, expected):
     assert annotator.annotate(text, orthography=True) == expected
 

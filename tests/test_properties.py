@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 
-from hypothesis import HealthCheck, given, settings
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from pinyinize import InputError
 from pinyinize.scan import is_han
 
 # Real Chinese with polyphones, pinyin-looking and bracketed text, mixed scripts, emoji,
@@ -94,7 +96,18 @@ def test_one_syllable_per_han_character(annotator, text):
 
 @SETTINGS
 @given(TEXT)
+def test_already_annotated_text_is_refused_with_a_clear_error(annotator, text):
+    if annotator.find_annotations(text):
+        with pytest.raises(InputError, match="already annotated"):
+            annotator.annotate(text)
+    else:
+        annotator.annotate(text)
+
+
+@SETTINGS
+@given(TEXT)
 def test_strip_gives_back_the_input_exactly(annotator, text):
+    assume(not annotator.find_annotations(text))
     assert annotator.strip(annotator.annotate(text)) == text
     assert annotator.strip(annotator.annotate(text, tones="numbers")) == text
     for tones in ["none", "zhuyin", "initials-finals"]:

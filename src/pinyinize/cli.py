@@ -182,21 +182,17 @@ def annotate(
                     mode=mode,
                     per_character=per_character,
                     orthography=orthography,
+                    force=True,  # the whole text was checked above
                 )
 
     _run(work(), output)
 
 
 def _refuse_annotated(annotator: Annotator, name: str, text: str) -> None:
-    found = annotator.find_annotations(text)
-    if found:
-        offset, annotation = found[0]
-        line = text.count("\n", 0, offset) + 1
-        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-        raise InputError(
-            f"{name}:{line}:{column}: already annotated ({text[offset - 1]}{annotation}, "
-            f"{len(found)} in all); run `pinyinize strip` first or pass --force"
-        )
+    try:
+        annotator.refuse_annotated(text)
+    except InputError as error:
+        raise InputError(f"{name}:{error}; run `pinyinize strip` or pass --force") from None
 
 
 @main.command(epilog=STRIP_EXAMPLES)

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 from pinyinize.disambiguate import Disambiguator, FrequencyPrior
+from pinyinize.errors import InputError
 from pinyinize.lexicon import Lexicon
 from pinyinize.lookup import LookUp
 from pinyinize.render import Format, RenderOptions, render
@@ -147,14 +148,19 @@ class Annotator:
         mode: Mode | str = Mode.DICTIONARY,
         per_character: bool = False,
         orthography: bool = False,
+        force: bool = False,
     ) -> str:
         """Annotate ``text`` in the given format (inline, ruby, json or pinyin).
 
         ``orthography`` writes words as GB/T 16159-2012 asks: proper names and sentence starts
         capitalised, surname and given name apart (张华 Zhāng Huá), 桑日县 Sāngrì Xiàn.
+        Inline annotation of text that is already annotated raises InputError unless
+        ``force``: see :meth:`refuse_annotated`.
         """
         options = RenderOptions(Tones(tones), per_character, orthography)
         kind = Format(format)
+        if kind is Format.INLINE and not force:
+            self.refuse_annotated(text)
         if kind is Format.JSON:  # one document: offsets count from the start of the text
             return render(self.analyze(text, mode=mode), kind, options)
         return "".join(
@@ -163,7 +169,8 @@ class Annotator:
         )
 
     def strip(self, text: str, *, format: Format | str = Format.INLINE) -> str:
-        """Remove annotations this tool wrote; ``strip(annotate(x)) == x`` for any text."""
+        """Remove pinyin annotations (ours or another tool's, doubled ones included) and give
+        back the plain text: ``strip(annotate(x)) == x`` for any ``x`` that annotate takes."""
         kind = Format(format)
         if kind is Format.RUBY:
             return strip_ruby(text)
@@ -176,6 +183,22 @@ class Annotator:
     def find_annotations(self, text: str) -> list[tuple[int, str]]:
         """Offsets and texts of inline pinyin annotations already in ``text`` (``好(hǎo)``)."""
         return [(m.start(), m.group()) for m in find_inline_annotations(text, self._has_reading)]
+
+    def refuse_annotated(self, text: str) -> None:
+        """Raise InputError when ``text`` already has inline pinyin annotations.
+
+        Annotating it again would double them (the seed article's 精神(jīngshén)(jīngshén)),
+        and stripping could no longer tell its annotations from ours.
+        """
+        found = self.find_annotations(text)
+        if found:
+            offset, annotation = found[0]
+            line = text.count("\n", 0, offset) + 1
+            column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+            raise InputError(
+                f"{line}:{column}: already annotated ({text[offset - 1]}{annotation}, "
+                f"{len(found)} in all); strip the annotations first, or force"
+            )
 
     def _has_reading(self, char: str) -> bool:
         return bool(self.lexicon.candidates(char)) or any(char in w for w in self._user_words)

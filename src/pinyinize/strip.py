@@ -20,20 +20,20 @@ _RUBY_MARKUP = re.compile(r"</?ruby>|<rp>[^<]*</rp>|<rt>[^<]*</rt>")
 def find_inline_annotations(
     text: str, has_reading: Callable[[str], bool]
 ) -> Iterator[re.Match[str]]:
-    """``(pinyin)`` groups that directly follow a character that has a reading."""
+    """``(pinyin)`` groups that directly follow a character that has a reading, or another
+    such group (doubled annotations: 精神(jīngshén)(jīngshén))."""
+    previous_end = -1
     for match in _GROUP.finditer(text):
         start = match.start()
-        if start and has_reading(text[start - 1]) and is_spelled_word(match.group(1)):
+        follows = start == previous_end or (start and has_reading(text[start - 1]))
+        if follows and is_spelled_word(match.group(1)):
+            previous_end = match.end()
             yield match
 
 
 def strip_inline(text: str, has_reading: Callable[[str], bool]) -> str:
-    """Remove ``(pinyin)`` groups that directly follow a character that has a reading.
-
-    Only the first group after such a character is ours: the annotator writes exactly one
-    there, so a group that was already in the input (``好(hǎo)`` annotated is
-    ``好(hǎo)(hǎo)``) comes after it and is kept.
-    """
+    """Remove ``(pinyin)`` groups that directly follow a character that has a reading, and
+    any that are doubled after them.  Other parentheses (``机构(WRCA)``) stay."""
     parts = []
     position = 0
     for match in find_inline_annotations(text, has_reading):

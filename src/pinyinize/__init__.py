@@ -18,6 +18,7 @@ from pinyinize.errors import DataError, InputError, PinyinizeError, UserDictiona
 from pinyinize.lexicon import Lexicon
 from pinyinize.pipeline import Annotator
 from pinyinize.render import Format, RenderOptions
+from pinyinize.select import Selection
 from pinyinize.spell import Tones
 from pinyinize.tones import Mode
 from pinyinize.types import Document, Source, Syllable, Token
@@ -34,6 +35,7 @@ __all__ = [
     "Mode",
     "PinyinizeError",
     "RenderOptions",
+    "Selection",
     "Source",
     "Syllable",
     "Token",
@@ -67,6 +69,7 @@ def annotate(
     mode: Mode | str = Mode.DICTIONARY,
     per_character: bool = False,
     orthography: bool = False,
+    select: str | Selection = "all",
 ) -> str:
     """Annotate ``text``: ``inline`` (银行(yínháng)), ``ruby``, ``json`` or ``pinyin``."""
     return _default_annotator().annotate(
@@ -76,6 +79,7 @@ def annotate(
         mode=mode,
         per_character=per_character,
         orthography=orthography,
+        select=select,
     )
 
 

@@ -16,6 +16,7 @@ import click
 from pinyinize.errors import InputError, PinyinizeError
 from pinyinize.pipeline import Annotator
 from pinyinize.render import Format
+from pinyinize.select import Selection, parse_selection
 from pinyinize.spell import Tones
 from pinyinize.tones import Mode
 
@@ -133,6 +134,15 @@ def main() -> None:
 )
 @click.option("--per-character", is_flag=True, help="Ruby: one reading over each character.")
 @click.option(
+    "--annotate",
+    "select",
+    default="all",
+    callback=lambda _context, _parameter, value: _selection(value),
+    show_default=True,
+    help="Which words: all, polyphones, level:N (above HSK N), chars:N, rare, first; "
+    "combine with commas (level:4,first).",
+)
+@click.option(
     "--orthography",
     is_flag=True,
     help="GB/T 16159-2012 word spelling: capitals for names and sentence starts (Zhāng Huá).",
@@ -155,6 +165,7 @@ def annotate(
     mode: str,
     per_character: bool,
     orthography: bool,
+    select: Selection,
     user_dict: str | None,
     force: bool,
     output: str | None,
@@ -166,26 +177,29 @@ def annotate(
     """
 
     def work() -> Iterator[str]:
-        annotator = Annotator(user_dict=user_dict)
+        annotator = Annotator(user_dict=user_dict, select=select)
         for name, text in _inputs(files):
             if not force:
                 _refuse_annotated(annotator, name, text)
-            if format_ == Format.JSON.value:
-                yield annotator.annotate(text, format=format_, tones=tones, mode=mode) + "\n"
-                continue
-            # Line by line keeps memory flat on huge input; no word crosses a line break.
-            for line in text.splitlines(keepends=True):
-                yield annotator.annotate(
-                    line,
-                    format=format_,
-                    tones=tones,
-                    mode=mode,
-                    per_character=per_character,
-                    orthography=orthography,
-                    force=True,  # the whole text was checked above
-                )
+            annotated = annotator.annotate(
+                text,
+                format=format_,
+                tones=tones,
+                mode=mode,
+                per_character=per_character,
+                orthography=orthography,
+                force=True,  # the whole text was checked above
+            )
+            yield annotated + "\n" if format_ == Format.JSON.value else annotated
 
     _run(work(), output)
+
+
+def _selection(value: str) -> Selection:
+    try:
+        return parse_selection(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
 
 
 def _refuse_annotated(annotator: Annotator, name: str, text: str) -> None:

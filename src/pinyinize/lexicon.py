@@ -50,10 +50,14 @@ class Lexicon:
     """
 
     def __init__(
-        self, chars: Mapping[str, CharEntry], words: Mapping[str, tuple[int, str, str]]
+        self,
+        chars: Mapping[str, CharEntry],
+        words: Mapping[str, tuple[int, str, str]],
+        hsk: Mapping[tuple[str, str], int] | None = None,
     ) -> None:
         self._chars = chars
         self._words = words  # raw rows, parsed into WordEntry on lookup to keep memory low
+        self._hsk = hsk or {}  # (word or char, "word"|"char") → HSK 3.0 level, 7 = band 7-9
         # The segmenter's hot loop reads these two directly: word → frequency, and for each
         # first character the longest word that starts with it (most start only short words).
         self.frequencies: Mapping[str, int] = {word: row[0] for word, row in words.items()}
@@ -75,8 +79,14 @@ class Lexicon:
         return _load_default()
 
     @classmethod
-    def from_files(cls, chars_path: str | Path, words_path: str | Path) -> Lexicon:
-        return cls(read_chars(Path(chars_path)), read_words(Path(words_path)))
+    def from_files(
+        cls,
+        chars_path: str | Path,
+        words_path: str | Path,
+        hsk_path: str | Path | None = None,
+    ) -> Lexicon:
+        hsk = read_hsk(Path(hsk_path)) if hsk_path is not None else None
+        return cls(read_chars(Path(chars_path)), read_words(Path(words_path)), hsk)
 
     def char(self, char: str) -> CharEntry | None:
         entry = self._chars.get(char)
@@ -105,6 +115,10 @@ class Lexicon:
         row = self._words.get(word)
         return row[0] if row else 0
 
+    def hsk_level(self, item: str, kind: str = "word") -> int | None:
+        """The HSK 3.0 level (1-6, 7 for the band 7-9) of a word or character, if graded."""
+        return self._hsk.get((self.simplify(item), kind))
+
     def simplify(self, text: str) -> str:
         """Map traditional characters one-to-one to simplified ones (same length)."""
         return text.translate(self._simplify_table)
@@ -119,8 +133,9 @@ def _load_default() -> Lexicon:
     with (
         resources.as_file(data / "chars.tsv") as chars,
         resources.as_file(data / "words.tsv.gz") as words,
+        resources.as_file(data / "hsk.tsv") as hsk,
     ):
-        return Lexicon.from_files(chars, words)
+        return Lexicon.from_files(chars, words, hsk)
 
 
 def _rows(lines: Iterable[str], path: Path, columns: int) -> Iterator[list[str]]:
@@ -164,3 +179,11 @@ def read_words(path: Path) -> dict[str, tuple[int, str, str]]:
             }
     except (OSError, ValueError, EOFError) as error:
         raise DataError(f"cannot read word table {path}: {error}") from error
+
+
+def read_hsk(path: Path) -> dict[tuple[str, str], int]:
+    try:
+        with path.open(encoding="utf-8") as lines:
+            return {(item, kind): int(level) for item, level, kind in _rows(lines, path, 3)}
+    except (OSError, ValueError) as error:
+        raise DataError(f"cannot read HSK table {path}: {error}") from error

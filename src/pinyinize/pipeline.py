@@ -16,6 +16,7 @@ from pinyinize.lookup import LookUp
 from pinyinize.render import Format, RenderOptions, render
 from pinyinize.scan import HAN_RANGES, scan
 from pinyinize.segment import Segmenter
+from pinyinize.select import Selection, Selector, parse_selection
 from pinyinize.spell import Tones, spell
 from pinyinize.strip import find_inline_annotations, strip_inline, strip_json, strip_ruby
 from pinyinize.tones import Mode, ToneRules
@@ -57,6 +58,10 @@ def _break_before(text: str, start: int, stop: int) -> int:
     return stop  # a Han run longer than the limit: cut it (only its segmentation can suffer)
 
 
+def _as_selection(select: str | Selection) -> Selection:
+    return select if isinstance(select, Selection) else parse_selection(select)
+
+
 class Annotator:
     """Loads the lexicon and builds the stages on first use; reuse one instance.
 
@@ -70,9 +75,12 @@ class Annotator:
         lexicon: Lexicon | None = None,
         user_dict: str | Path | Mapping[str, str] | None = None,
         disambiguator: Disambiguator | None = None,
+        select: str | Selection = "all",
     ) -> None:
-        # The user dictionary is read now so that its errors surface at construction.
+        # The user dictionary and the selection are read now so that their errors surface
+        # at construction.
         self._user_words = read_user_dictionary(user_dict) if user_dict is not None else {}
+        self._selection = _as_selection(select)
         self._lexicon = lexicon
         self._disambiguator = disambiguator
         self._stages: dict[str, Stage] | None = None
@@ -148,23 +156,29 @@ class Annotator:
         mode: Mode | str = Mode.DICTIONARY,
         per_character: bool = False,
         orthography: bool = False,
+        select: str | Selection | None = None,
         force: bool = False,
     ) -> str:
         """Annotate ``text`` in the given format (inline, ruby, json or pinyin).
 
         ``orthography`` writes words as GB/T 16159-2012 asks: proper names and sentence starts
         capitalised, surname and given name apart (张华 Zhāng Huá), 桑日县 Sāngrì Xiàn.
-        Inline annotation of text that is already annotated raises InputError unless
-        ``force``: see :meth:`refuse_annotated`.
+        ``select`` chooses which words are annotated (see :mod:`pinyinize.select`; the
+        Annotator's own selection when None).  Inline annotation of text that is already
+        annotated raises InputError unless ``force``: see :meth:`refuse_annotated`.
         """
         options = RenderOptions(Tones(tones), per_character, orthography)
         kind = Format(format)
+        selector = Selector(
+            self.lexicon, self._selection if select is None else _as_selection(select)
+        )
         if kind is Format.INLINE and not force:
             self.refuse_annotated(text)
+        seen: set[str] = set()  # words annotated so far, for the `first` criterion
         if kind is Format.JSON:  # one document: offsets count from the start of the text
-            return render(self.analyze(text, mode=mode), kind, options)
+            return render(selector(self.analyze(text, mode=mode), seen), kind, options)
         return "".join(
-            render(self.analyze(chunk, mode=mode), kind, options)
+            render(selector(self.analyze(chunk, mode=mode), seen), kind, options)
             for chunk in split_into_chunks(text)
         )
 

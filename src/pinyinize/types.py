@@ -61,10 +61,18 @@ class Token:
     is_han: bool
     pos: str | None = None
     syllables: tuple[Syllable, ...] = ()
+    selected: bool = True  # the select stage decides whether the word is annotated
 
     def with_syllables(self, syllables: tuple[Syllable, ...]) -> Token:
         """A copy with other syllables (faster than dataclasses.replace on the hot path)."""
-        return Token(self.text, self.start, self.end, self.is_han, self.pos, syllables)
+        return Token(
+            self.text, self.start, self.end, self.is_han, self.pos, syllables, self.selected
+        )
+
+    def with_selected(self, selected: bool) -> Token:
+        return Token(
+            self.text, self.start, self.end, self.is_han, self.pos, self.syllables, selected
+        )
 
     @property
     def annotatable(self) -> bool:

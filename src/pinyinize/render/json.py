@@ -37,6 +37,7 @@ def _token(token: Token, options: RenderOptions) -> dict[str, Any]:
     }
     if token.is_han:
         item["pos"] = token.pos
+        item["selected"] = token.selected
         item["syllables"] = [_syllable(s, options) for s in token.syllables]
     return item
 

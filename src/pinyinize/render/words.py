@@ -30,7 +30,10 @@ def pieces(document: Document, tones: Tones, orthography: bool = False) -> Itera
     """
     sentence_start = True
     for token in document.tokens:
-        if token.annotatable:
+        if token.is_han and not token.selected:
+            sentence_start = False
+            yield Piece(token.text, None)
+        elif token.annotatable:
             piece = _word_piece(token, tones)
             if orthography:
                 written = write_word(token, tones, sentence_start)

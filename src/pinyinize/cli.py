@@ -6,6 +6,7 @@ line on stderr and exit with status 1; usage errors exit with status 2.
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +14,8 @@ from typing import BinaryIO
 
 import click
 
+from pinyinize.check import Problem, repair
+from pinyinize.check import check as find_problems
 from pinyinize.errors import InputError, PinyinizeError
 from pinyinize.pipeline import Annotator
 from pinyinize.render import Format
@@ -34,6 +37,15 @@ Examples:
       yi2ge4 hai2zi5 bu2shi4 ni2hao3
   pinyinize annotate --user-dict names.tsv chapter1.txt chapter2.txt
   pinyinize annotate --format json text.txt | jq '.tokens[0]'
+"""
+
+CHECK_EXAMPLES = """
+\b
+Examples:
+  pinyinize check article.txt
+      article.txt:16:123: apostrophe: (liǎngàn): ... needs an apostrophe: liǎng'àn
+  pinyinize check --json article.txt | jq '.problems[].kind'
+  pinyinize check --fix article.txt -o fixed.txt   # then `pinyinize check fixed.txt` is clean
 """
 
 STRIP_EXAMPLES = """
@@ -244,3 +256,52 @@ def strip(files: tuple[str, ...], format_: str, user_dict: str | None, output: s
 
 if __name__ == "__main__":
     main()
+
+
+@main.command(epilog=CHECK_EXAMPLES)
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--json", "as_json", is_flag=True, help="Report as JSON (one object per file).")
+@click.option("--fix", is_flag=True, help="Write the text with every problem fixed instead.")
+@click.option(
+    "--user-dict", type=click.Path(dir_okay=False), help="Readings that win, as for annotate."
+)
+@output_option
+def check(
+    files: tuple[str, ...], as_json: bool, fix: bool, user_dict: str | None, output: str | None
+) -> None:
+    """Check the pinyin annotations already in FILES (inline 词(cí) and HTML ruby).
+
+    Reports wrong readings, spans that are not words, doubled and misplaced annotations,
+    syllable counts that do not match and missing apostrophes, each with its line, column
+    and a fix.  Exits with 1 when it finds a problem (0 with --fix, which writes the fixed
+    text and reports on stderr).
+    """
+    found = 0
+
+    def work() -> Iterator[str]:
+        nonlocal found
+        annotator = Annotator(user_dict=user_dict)
+        for name, text in _inputs(files):
+            problems = find_problems(annotator, text)
+            found += len(problems)
+            if fix:
+                if problems:
+                    click.echo(f"{name}: fixed {len(problems)} problem(s)", err=True)
+                yield repair(annotator, text)
+            elif as_json:
+                report = {"file": name, "problems": [p.as_dict() for p in problems]}
+                yield json.dumps(report, ensure_ascii=False) + "\n"
+            else:
+                yield "".join(f"{name}:{_describe(problem)}\n" for problem in problems)
+
+    _run(work(), output)
+    if found and not fix:
+        sys.exit(1)
+
+
+def _describe(problem: Problem) -> str:
+    fix = problem.suggestion or "remove it"
+    return (
+        f"{problem.line}:{problem.column}: {problem.kind}: {problem.found}: {problem.message}; "
+        f"fix: {fix}"
+    )

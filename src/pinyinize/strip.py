@@ -14,7 +14,8 @@ __all__ = ["find_inline_annotations", "strip_inline", "strip_json", "strip_ruby"
 
 # A parenthesised group of at most 80 characters with no nested parentheses or line breaks.
 _GROUP = re.compile(r"\(([^()\r\n]{1,80})\)")
-_RUBY_MARKUP = re.compile(r"</?ruby>|<rp>[^<]*</rp>|<rt>[^<]*</rt>")
+# Ruby markup: the ruby and rb/rtc containers go, rt and rp go with their text.
+_RUBY_MARKUP = re.compile(r"</?(?:ruby|rb|rtc)>|<rp>[^<]*</rp>|<rt>[^<]*</rt>")
 
 
 def find_inline_annotations(

@@ -1,0 +1,522 @@
+"""Check and repair text that is already annotated (inline ``词(cí)`` or HTML ruby).
+
+Each annotation is aligned to the characters it covers, then compared with what the
+pipeline says of the same text.  Problems, each with a position and a suggested fix:
+
+* ``reading``: a syllable the lexicon contradicts (行 in 银行 is háng), or one its character
+  never has;
+* ``boundary``: the annotated span is not a word (云旦曲吉是(qūjíshì) glues a name's end to 是);
+* ``doubled``: the same annotation twice (精神(jīngshén)(jīngshén));
+* ``misplaced``: an annotation that covers characters another one already covers
+  (世界(shìjiè)纪录(shìjièjìlù));
+* ``syllables``: more syllables than characters before the annotation;
+* ``apostrophe``: a syllable starting with a, o or e run into the one before (两岸(liǎngàn)
+  reads liǎn'gàn).
+
+Parentheses that are not pinyin (``认证机构(WRCA)``, ``(2021-2040)``) are text.  Repair applies
+the suggested fixes and leaves every other character as it was.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from pinyinize.pipeline import Annotator
+from pinyinize.scan import is_han
+from pinyinize.spell import Tones, parse_marked, spell, spell_word, split_word
+from pinyinize.tones import Mode
+from pinyinize.types import Document, Source, Token
+
+__all__ = ["Problem", "check", "repair"]
+
+_GROUP = re.compile(r"\(([^()\r\n]{1,80})\)")
+_RUBY = re.compile(r"<ruby>(.*?)</ruby>", re.DOTALL)
+_RUBY_PAIR = re.compile(
+    r"(?:<rb>)?([^<]*)(?:</rb>)?(?:<rp>[^<]*</rp>)?<rt>([^<]*)</rt>(?:<rp>[^<]*</rp>)?"
+)
+_AUTHORITATIVE = frozenset({Source.USER, Source.WORD})
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One defect: where it is, what it is, and the text that should replace ``found``."""
+
+    kind: str
+    line: int
+    column: int
+    start: int  # offsets into the checked text of the stretch a fix replaces
+    end: int
+    found: str
+    message: str
+    suggestion: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "kind": self.kind,
+            "line": self.line,
+            "column": self.column,
+            "found": self.found,
+            "message": self.message,
+            "suggestion": self.suggestion,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class _Annotation:
+    """An inline annotation: the group's offsets in the text and in the stripped text."""
+
+    group_start: int
+    group_end: int
+    written: str
+    plain_end: int  # where the group sat in the stripped text
+    follows_group: bool  # directly after another annotation: 精神(jīngshén)(jīngshén)
+
+
+def check(annotator: Annotator, text: str) -> list[Problem]:
+    """Every problem with the inline and ruby annotations in ``text``."""
+    problems = list(_check_inline(annotator, text))
+    problems.extend(_check_ruby(annotator, text))
+    return sorted(problems, key=lambda problem: problem.start)
+
+
+def repair(annotator: Annotator, text: str) -> str:
+    """``text`` with every suggested fix applied; overlapping fixes keep the first."""
+    parts = []
+    position = 0
+    for problem in check(annotator, text):
+        if problem.start < position:
+            continue
+        parts.append(text[position : problem.start])
+        parts.append(problem.suggestion)
+        position = problem.end
+    parts.append(text[position:])
+    return "".join(parts)
+
+
+# Inline annotations ---------------------------------------------------------------------
+
+
+def _find_inline(text: str) -> tuple[str, list[_Annotation]]:
+    """The text without its pinyin groups, and where each group was."""
+    plain: list[str] = []
+    annotations: list[_Annotation] = []
+    position = 0
+    plain_length = 0
+    previous_end = -1
+    for match in _GROUP.finditer(text):
+        start = match.start()
+        follows_group = start == previous_end
+        before_han = start > 0 and is_han(text[start - 1])
+        if not (before_han or follows_group) or split_word(match.group(1)) is None:
+            continue
+        plain.append(text[position:start])
+        plain_length += start - position
+        annotations.append(
+            _Annotation(start, match.end(), match.group(1), plain_length, follows_group)
+        )
+        position = previous_end = match.end()
+    plain.append(text[position:])
+    return "".join(plain), annotations
+
+
+def _check_inline(annotator: Annotator, text: str) -> Iterator[Problem]:
+    plain, annotations = _find_inline(text)
+    if not annotations:
+        return
+    analysis = _Analysis(annotator, plain)
+    covered_until = -1
+    for number, annotation in enumerate(annotations):
+        where = _Where(text, annotation.group_start)
+        group = text[annotation.group_start : annotation.group_end]
+        if annotation.follows_group:
+            previous = annotations[number - 1]
+            kind = "doubled" if previous.written == annotation.written else "misplaced"
+            yield where.problem(
+                kind,
+                annotation.group_start,
+                annotation.group_end,
+                group,
+                f"a second annotation {group} right after {previous.written!r}",
+                "",
+            )
+            continue
+        run_start = _han_run_start(plain, annotation.plain_end)
+        fit = analysis.fit(annotation.written, run_start, annotation.plain_end)
+        if fit is None:
+            yield from _unaligned(analysis, where, annotation, run_start)
+            continue
+        span_start, syllables = fit
+        if span_start < covered_until:
+            yield from _misplaced(text, annotations, number, where)
+        covered_until = annotation.plain_end
+        yield from _span_problems(analysis, where, annotation, span_start, syllables, text)
+
+
+def _misplaced(
+    text: str, annotations: list[_Annotation], number: int, where: _Where
+) -> Iterator[Problem]:
+    """An annotation whose span takes in an earlier annotated word: the earlier one goes."""
+    earlier = annotations[number - 1]
+    group = text[earlier.group_start : earlier.group_end]
+    later = annotations[number].written
+    yield _Where(text, earlier.group_start).problem(
+        "misplaced",
+        earlier.group_start,
+        earlier.group_end,
+        group,
+        f"{group} is inside the span that ({later}) annotates; ({later}) belongs to the whole word",
+        "",
+    )
+
+
+def _unaligned(
+    analysis: _Analysis, where: _Where, annotation: _Annotation, run_start: int
+) -> Iterator[Problem]:
+    """No span of the characters before the group reads as written."""
+    syllables = split_word(annotation.written) or []
+    count = len(syllables)
+    available = annotation.plain_end - run_start
+    group_text = f"({annotation.written})"
+    if count > available:
+        message = f"{count} syllables but only {available} characters before {group_text}"
+        kind = "syllables"
+    else:
+        message = f"{group_text} does not read as the characters before it"
+        kind = "reading"
+    start = max(run_start, annotation.plain_end - max(count, 1))
+    yield where.problem(
+        kind,
+        annotation.group_start,
+        annotation.group_end,
+        group_text,
+        message,
+        analysis.annotation_for(start, annotation.plain_end, tones=_style_of(annotation.written)),
+        covered=analysis.plain[start : annotation.plain_end],
+    )
+
+
+def _span_problems(
+    analysis: _Analysis,
+    where: _Where,
+    annotation: _Annotation,
+    span_start: int,
+    syllables: list[tuple[str, str]],
+    text: str,
+) -> Iterator[Problem]:
+    span = analysis.plain[span_start : annotation.plain_end]
+    group_text = text[annotation.group_start : annotation.group_end]
+    style = _style_of(annotation.written)
+    if not analysis.is_word_span(span_start, annotation.plain_end):
+        replacement = analysis.annotation_for(span_start, annotation.plain_end, style, syllables)
+        yield _Where(text, annotation.group_start - len(span)).problem(
+            "boundary",
+            annotation.group_start - len(span),
+            annotation.group_end,
+            span + group_text,
+            f"{span} is not a word ({analysis.words_in(span_start, annotation.plain_end)})",
+            replacement,
+            covered="",
+        )
+        return
+    toneless = _is_toneless(annotation.written)
+    wrong = analysis.wrong_readings(span_start, _spoken(syllables), toneless)
+    if wrong:
+        readings = [
+            analysis.best_reading(span_start + i, reading)
+            for i, (_, reading) in enumerate(syllables)
+        ]
+        right = _written(readings, style)
+        detail = ", ".join(
+            f"{char} is {spell(ours)} here, not {spell(theirs)}" for char, theirs, ours in wrong
+        )
+        yield where.problem(
+            "reading",
+            annotation.group_start,
+            annotation.group_end,
+            group_text,
+            detail,
+            f"({right})",
+        )
+        return
+    expected = _written([reading for _, reading in syllables], style)
+    if _needs_apostrophe(syllables):
+        yield where.problem(
+            "apostrophe",
+            annotation.group_start,
+            annotation.group_end,
+            group_text,
+            f"a syllable starting with a, o or e needs an apostrophe: {expected}",
+            f"({expected})",
+        )
+
+
+# Ruby annotations -----------------------------------------------------------------------
+
+
+def _check_ruby(annotator: Annotator, text: str) -> Iterator[Problem]:
+    for block in _RUBY.finditer(text):
+        for pair in _RUBY_PAIR.finditer(block.group(1)):
+            base, written = pair.group(1), pair.group(2).strip()
+            if not base or not all(map(is_han, base)) or split_word(written) is None:
+                continue
+            analysis = _Analysis(annotator, base)
+            fit = analysis.fit(written, 0, len(base))
+            start = block.start(1) + pair.start(2)
+            where = _Where(text, start)
+            if fit is None or fit[0] != 0:
+                yield where.problem(
+                    "syllables",
+                    start,
+                    start + len(pair.group(2)),
+                    written,
+                    f"{written!r} does not read as {base}",
+                    analysis.written_for(0, len(base), _style_of(written)),
+                )
+                continue
+            syllables = fit[1]
+            wrong = analysis.wrong_readings(0, _spoken(syllables), _is_toneless(written))
+            if wrong or _needs_apostrophe(syllables):
+                right = analysis.written_for(0, len(base), _style_of(written))
+                yield where.problem(
+                    "reading" if wrong else "apostrophe",
+                    start,
+                    start + len(pair.group(2)),
+                    written,
+                    f"{base} is written {right}",
+                    right,
+                )
+
+
+# Shared helpers -------------------------------------------------------------------------
+
+
+class _Where:
+    """Line and column (1-based) of an offset, for messages."""
+
+    def __init__(self, text: str, offset: int) -> None:
+        self.line = text.count("\n", 0, offset) + 1
+        self.column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+    def problem(
+        self,
+        kind: str,
+        start: int,
+        end: int,
+        found: str,
+        message: str,
+        suggestion: str,
+        covered: str | None = None,
+    ) -> Problem:
+        # A suggestion that re-annotates the characters before the group replaces them too.
+        if covered:
+            start -= len(covered)
+            found = covered + found
+        return Problem(kind, self.line, self.column, start, end, found, message, suggestion)
+
+
+class _Analysis:
+    """The pipeline's view of the plain text: tokens, and readings in every mode."""
+
+    def __init__(self, annotator: Annotator, plain: str) -> None:
+        self.plain = plain
+        self.annotator = annotator
+        document = annotator.analyze(plain)
+        self.tokens: tuple[Token, ...] = document.tokens
+        self.readings = _readings_by_offset(document)
+        # Annotations may carry the changed tones of any mode (一个 yí gè, 你好 ní hǎo).
+        self.variants: dict[int, set[str]] = {}
+        for mode in (Mode.TEXTBOOK, Mode.SPOKEN):
+            for offset, (reading, _, _) in _readings_by_offset(
+                annotator.analyze(plain, mode=mode)
+            ).items():
+                self.variants.setdefault(offset, set()).add(reading)
+
+    def fit(
+        self, written: str, run_start: int, end: int
+    ) -> tuple[int, list[tuple[str, str]]] | None:
+        """The span ending at ``end`` that ``written`` reads, with its syllables (written
+        form, numbered reading), preferring the longest span that fits."""
+        for start in range(run_start, end):
+            syllables = _split_for(written, self.plain[start:end], self.candidates_at(start, end))
+            if syllables is not None:
+                return start, syllables
+        return None
+
+    def candidates_at(self, start: int, end: int) -> list[set[str]]:
+        """The toneless readings each character of ``start:end`` may be written with."""
+        return [
+            {c[:-1] for c in self._candidates(offset)}
+            | {r[:-1] for r in self.variants.get(offset, ())}
+            for offset in range(start, end)
+        ]
+
+    def _candidates(self, offset: int) -> tuple[str, ...]:
+        entry = self.readings.get(offset)
+        return entry[2] if entry else ()
+
+    def is_word_span(self, start: int, end: int) -> bool:
+        """A token, a lexicon word, or whole tokens that are not three or more lone characters."""
+        covering = [t for t in self.tokens if t.start < end and t.end > start]
+        if any(t.start == start and t.end == end for t in covering):
+            return True
+        if self.plain[start:end] in self.annotator.lexicon:
+            return True
+        cuts_a_word = covering[0].start < start or covering[-1].end > end
+        lone_characters = all(t.end - t.start == 1 for t in covering) and end - start >= 3
+        return not cuts_a_word and not lone_characters
+
+    def words_in(self, start: int, end: int) -> str:
+        return "/".join(t.text for t in self.tokens if t.start < end and t.end > start)
+
+    def wrong_readings(
+        self, start: int, readings: list[str | None], toneless: bool = False
+    ) -> list[tuple[str, str, str]]:
+        """(char, written reading, our reading) where the lexicon or the character says no.
+        ``toneless``: the annotation writes no tones, so only the letters are compared;
+        ``None``: an erhua 儿 written as the r of the syllable before, nothing to compare."""
+        wrong = []
+        for index, reading in enumerate(readings):
+            offset = start + index
+            if reading is None:
+                continue
+            ours, source, candidates = self.readings.get(offset, (None, None, ()))
+            accepted = {ours, *self.variants.get(offset, ())}
+            if toneless:
+                reading, accepted = reading[:-1], {r[:-1] for r in accepted if r}
+            if ours is None or reading in accepted:
+                continue
+            if toneless:
+                wrong.append((self.plain[offset], reading + "5", ours))
+                continue
+            known = reading in candidates or reading[:-1] + "5" in candidates
+            if source in _AUTHORITATIVE or not (known or reading[-1] == "5"):
+                wrong.append((self.plain[offset], reading, ours))
+        return wrong
+
+    def best_reading(self, offset: int, written: str) -> str:
+        ours, source, _ = self.readings.get(offset, (written, None, ()))
+        return ours if source in _AUTHORITATIVE or ours is None else written
+
+    def annotation_for(
+        self,
+        start: int,
+        end: int,
+        tones: Tones,
+        syllables: list[tuple[str, str]] | None = None,
+    ) -> str:
+        """``start:end`` of the plain text annotated word by word, keeping the annotator's
+        readings (``syllables``) where they fit and the lexicon does not contradict them."""
+        parts = []
+        for token in self.tokens:
+            lo, hi = max(token.start, start), min(token.end, end)
+            if lo >= hi:
+                continue
+            readings = []
+            for offset in range(lo, hi):
+                theirs = syllables[offset - start][1] if syllables else None
+                ours = self.readings.get(offset, (None, None, ()))[0]
+                readings.append(self.best_reading(offset, theirs) if theirs else ours)
+            word = self.plain[lo:hi]
+            if all(readings):
+                parts.append(f"{word}({_written(readings, tones)})")  # type: ignore[arg-type]
+            else:
+                parts.append(word)
+        return "".join(parts)
+
+    def written_for(self, start: int, end: int, tones: Tones) -> str:
+        readings = [self.readings.get(offset, (None, None, ()))[0] for offset in range(start, end)]
+        return _written([r for r in readings if r], tones)
+
+
+def _readings_by_offset(
+    document: Document,
+) -> dict[int, tuple[str, Source | None, tuple[str, ...]]]:
+    table = {}
+    for token in document.tokens:
+        for syllable in token.syllables:
+            if syllable.reading:
+                table[syllable.offset] = (syllable.reading, syllable.source, syllable.candidates)
+    return table
+
+
+def _spoken(syllables: list[tuple[str, str]]) -> list[str | None]:
+    """The written readings, None for an erhua 儿 (written as an r, no syllable of its own)."""
+    return [reading if piece else None for piece, reading in syllables]
+
+
+def _han_run_start(plain: str, end: int) -> int:
+    start = end
+    while start > 0 and is_han(plain[start - 1]):
+        start -= 1
+    return start
+
+
+def _split_for(
+    written: str, chars: str, candidates: list[set[str]]
+) -> list[tuple[str, str]] | None:
+    """Split ``written`` into one syllable per character of ``chars`` (an erhua syllable
+    covers its 儿 too), each a reading the character can have, or None."""
+    letters = unicodedata.normalize("NFC", written.strip())
+
+    def walk(position: int, index: int) -> list[tuple[str, str]] | None:
+        if index == len(chars):
+            return [] if position == len(letters) else None
+        for end in range(min(len(letters), position + 8), position, -1):
+            piece = letters[position:end].strip("'’- ")
+            try:
+                reading = parse_marked(piece)
+            except ValueError:
+                continue
+            body = reading[:-1]
+            next_is_er = index + 1 < len(chars) and chars[index + 1] == "儿"
+            erhua = body.endswith("r") and body != "er" and next_is_er
+            if erhua:  # 点儿 written diǎnr: 点 is dian, and 儿 the neutral er
+                body, reading = body[:-1], body[:-1] + reading[-1]
+            if body not in candidates[index]:
+                continue
+            rest = walk(end, index + (2 if erhua else 1))
+            if rest is not None:
+                pieces = [(letters[position:end], reading)]
+                return pieces + ([("", "er5")] if erhua else []) + rest
+        return None
+
+    return walk(0, 0)
+
+
+_SEPARATORS = ("'", "’", "-", " ")
+
+
+def _needs_apostrophe(syllables: list[tuple[str, str]]) -> bool:
+    """A syllable that starts with a, o or e follows another with nothing between them."""
+    for (previous, _), (piece, _) in itertools.pairwise(syllables):
+        if (
+            not piece
+            or not previous
+            or previous.endswith(_SEPARATORS)
+            or piece.startswith(_SEPARATORS)
+        ):
+            continue
+        starts_with_vowel = unicodedata.normalize("NFD", piece)[0].lower() in "aoe"
+        if starts_with_vowel and not previous[-1].isdigit():  # tone digits already separate
+            return True
+    return False
+
+
+def _style_of(written: str) -> Tones:
+    if any(char.isdigit() for char in written):
+        return Tones.NUMBERS
+    return Tones.NONE if _is_toneless(written) else Tones.MARKS
+
+
+def _is_toneless(written: str) -> bool:
+    """No tone marks and no tone digits (a marked word of neutral syllables reads the same)."""
+    decomposed = unicodedata.normalize("NFD", written)
+    return not any(char.isdigit() or char in "\u0304\u0301\u030c\u0300" for char in decomposed)
+
+
+def _written(readings: list[str], tones: Tones) -> str:
+    return spell_word(readings, tones)

@@ -14,8 +14,8 @@ Sources (installed with ``pip install -e '.[build]'`` and ``apt-get install unic
   from a spoken-language count), kTGH (index in the 通用规范汉字表, 2013) and kSimplifiedVariant
   (traditional → simplified character map, used to look traditional text up).
 
-Output (``src/pinyinize/data``): ``chars.tsv``, ``words.tsv.gz``, ``hsk.tsv`` and
-``MANIFEST.json``.  Both
+Output (``src/pinyinize/data``): ``chars.tsv``, ``words.npz`` (the word table in columns, see
+``pinyinize.lexicon.WordTable``), ``hsk.tsv`` and ``MANIFEST.json``.  Both
 tables are sorted UTF-8 text with a format header, so a diff shows exactly what changed.
 Run ``python scripts/build_lexicon.py --check`` to fail when the committed data is stale.
 """
@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import bz2
-import gzip
 import hashlib
 import importlib.metadata
 import io
@@ -38,6 +37,7 @@ import jieba
 import pypinyin
 from pypinyin_dict.phrase_pinyin_data import large_pinyin
 
+from pinyinize.lexicon import WordTable, write_word_table
 from pinyinize.spell import is_reading, parse_marked
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -287,13 +287,12 @@ def render_outputs() -> tuple[dict[str, bytes], dict[str, object]]:
     chars_text = "\n".join(
         [f"{header} chars: char<TAB>reading:count ...<TAB>tgh index<TAB>simplified", *char_rows]
     )
-    words_text = "\n".join(
-        [f"{header} words: word<TAB>frequency<TAB>pos<TAB>readings or -", *word_rows]
+    columns = list(zip(*(row.split("\t") for row in word_rows), strict=True))
+    table = WordTable(
+        list(columns[0]), [int(f) for f in columns[1]], list(columns[2]), list(columns[3])
     )
-    # mtime=0 and no file name keep the gzip bytes reproducible across builds.
     buffer = io.BytesIO()
-    with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0, compresslevel=9) as gz:
-        gz.write((words_text + "\n").encode("utf-8"))
+    write_word_table(buffer, table)
     hsk_rows = build_hsk()
     stats["hsk entries"] = len(hsk_rows)
     hsk_text = "\n".join(
@@ -301,7 +300,7 @@ def render_outputs() -> tuple[dict[str, bytes], dict[str, object]]:
     )
     files = {
         "chars.tsv": (chars_text + "\n").encode("utf-8"),
-        "words.tsv.gz": buffer.getvalue(),
+        "words.npz": buffer.getvalue(),
         "hsk.tsv": (hsk_text + "\n").encode("utf-8"),
     }
     bad = [

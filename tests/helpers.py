@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import gzip
 from pathlib import Path
 
-from pinyinize.lexicon import FORMAT_HEADER, Lexicon
+from pinyinize.lexicon import FORMAT_HEADER, Lexicon, WordTable, write_word_table
 
 TINY_CHARS = {
     "银": "yin2:10",
@@ -38,11 +37,13 @@ def write_tiny_lexicon(directory: Path) -> Lexicon:
         for char, readings in TINY_CHARS.items()
     ]
     chars.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    words = directory / "words.tsv.gz"
-    lines = [f"{FORMAT_HEADER} words"] + [
-        f"{word}\t{frequency}\t{pos}\t{readings}"
-        for word, (frequency, pos, readings) in TINY_WORDS.items()
-    ]
-    with gzip.open(words, "wt", encoding="utf-8") as handle:
-        handle.write("\n".join(lines) + "\n")
+    words = directory / "words.npz"
+    rows = sorted(TINY_WORDS.items())
+    table = WordTable(
+        [word for word, _ in rows],
+        [frequency for _, (frequency, _, _) in rows],
+        [pos for _, (_, pos, _) in rows],
+        [readings for _, (_, _, readings) in rows],
+    )
+    write_word_table(words, table)
     return Lexicon.from_files(chars, words)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
 from importlib import resources
@@ -10,6 +9,7 @@ from importlib import resources
 import pytest
 
 from pinyinize import DataError, Lexicon
+from pinyinize.lexicon import read_word_table
 from pinyinize.spell import is_reading
 
 from helpers import write_tiny_lexicon
@@ -38,22 +38,21 @@ def test_every_character_reading_is_valid_and_unique():
 
 def test_every_word_reading_agrees_with_its_characters():
     lexicon = Lexicon.default()
-    with gzip.open(str(DATA / "words.tsv.gz"), "rt", encoding="utf-8") as lines:
-        next(lines)
-        words = []
-        for line in lines:
-            word, frequency, _pos, readings = line.rstrip("\n").split("\t")
-            words.append(word)
-            assert int(frequency) > 0
-            if readings == "-":
-                continue
-            syllables = readings.split()
-            assert len(syllables) == len(word), line
-            for char, reading in zip(word, syllables, strict=True):
-                own = lexicon.candidates(char)
-                # a word may use the neutral-tone form of one of its character's readings
-                assert reading in own or reading[:-1] in {r[:-1] for r in own}, line
-    assert words == sorted(words) and len(words) == len(set(words))
+    with resources.as_file(DATA / "words.npz") as path:
+        table = read_word_table(path)
+    for word, frequency, readings in zip(
+        table.words, table.frequencies, table.readings, strict=True
+    ):
+        assert frequency > 0
+        if readings == "-":
+            continue
+        syllables = readings.split()
+        assert len(syllables) == len(word), word
+        for char, reading in zip(word, syllables, strict=True):
+            own = lexicon.candidates(char)
+            # a word may use the neutral-tone form of one of its character's readings
+            assert reading in own or reading[:-1] in {r[:-1] for r in own}, word
+    assert table.words == sorted(table.words) and len(table.words) == len(set(table.words))
 
 
 def test_well_known_entries():
@@ -84,9 +83,16 @@ def test_malformed_tables_raise_data_error(tmp_path, chars_text, why):
     write_tiny_lexicon(tmp_path)
     (tmp_path / "chars.tsv").write_text(chars_text, encoding="utf-8")
     with pytest.raises(DataError, match=why):
-        Lexicon.from_files(tmp_path / "chars.tsv", tmp_path / "words.tsv.gz")
+        Lexicon.from_files(tmp_path / "chars.tsv", tmp_path / "words.npz")
 
 
 def test_missing_table_raises_data_error(tmp_path):
     with pytest.raises(DataError, match="cannot read"):
-        Lexicon.from_files(tmp_path / "none.tsv", tmp_path / "none.tsv.gz")
+        Lexicon.from_files(tmp_path / "none.tsv", tmp_path / "none.npz")
+
+
+def test_corrupted_word_table_raises_data_error(tmp_path):
+    write_tiny_lexicon(tmp_path)
+    (tmp_path / "words.npz").write_bytes(b"PK\x03\x04 not really a zip")
+    with pytest.raises(DataError, match="cannot read word table"):
+        Lexicon.from_files(tmp_path / "chars.tsv", tmp_path / "words.npz")

@@ -4,23 +4,32 @@ The default lexicon is compiled by ``scripts/build_lexicon.py`` into ``pinyinize
 read on first use, never at import.  Its tables are plain sorted text with a format header:
 
 * ``chars.tsv``: ``char<TAB>reading:count ...<TAB>tgh index<TAB>simplified``
-* ``words.tsv.gz``: ``word<TAB>frequency<TAB>pos<TAB>readings or -``
+* ``words.npz``: the word table, column by column (see :class:`WordTable`): loading it is a
+  few C-level splits instead of half a million parsed lines, which keeps the first call fast.
 """
 
 from __future__ import annotations
 
-import gzip
 import math
 import sys
+import zipfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import BinaryIO
 
 from pinyinize.errors import DataError
 
-__all__ = ["CharEntry", "Lexicon", "WordEntry"]
+__all__ = [
+    "CharEntry",
+    "Lexicon",
+    "WordEntry",
+    "WordTable",
+    "read_word_table",
+    "write_word_table",
+]
 
 FORMAT_HEADER = "# pinyinize-lexicon 1"
 
@@ -42,6 +51,20 @@ class WordEntry:
     readings: tuple[str, ...] | None  # None: the word segments but has no reading of its own
 
 
+@dataclass(frozen=True, slots=True)
+class WordTable:
+    """Words, sorted, with their frequency, POS tag (jieba's tag set) and readings ("-": none).
+
+    Stored as ``words.npz``: UTF-8 blobs of newline-separated strings and integer arrays,
+    read with ``allow_pickle=False``.
+    """
+
+    words: list[str]
+    frequencies: list[int]
+    pos: list[str]
+    readings: list[str]
+
+
 class Lexicon:
     """Read-only character and word tables.
 
@@ -52,17 +75,18 @@ class Lexicon:
     def __init__(
         self,
         chars: Mapping[str, CharEntry],
-        words: Mapping[str, tuple[int, str, str]],
+        words: WordTable,
         hsk: Mapping[tuple[str, str], int] | None = None,
     ) -> None:
         self._chars = chars
-        self._words = words  # raw rows, parsed into WordEntry on lookup to keep memory low
+        self._table = words
+        self._index = dict(zip(words.words, range(len(words.words)), strict=True))
         self._hsk = hsk or {}  # (word or char, "word"|"char") → HSK 3.0 level, 7 = band 7-9
         # The segmenter's hot loop reads these two directly: word → frequency, and for each
         # first character the longest word that starts with it (most start only short words).
-        self.frequencies: Mapping[str, int] = {word: row[0] for word, row in words.items()}
+        self.frequencies: Mapping[str, int] = dict(zip(words.words, words.frequencies, strict=True))
         longest: dict[str, int] = {}
-        for word in words:
+        for word in words.words:
             if len(word) > longest.get(word[0], 0):
                 longest[word[0]] = len(word)
         self.longest_word_from: Mapping[str, int] = longest
@@ -86,7 +110,7 @@ class Lexicon:
         hsk_path: str | Path | None = None,
     ) -> Lexicon:
         hsk = read_hsk(Path(hsk_path)) if hsk_path is not None else None
-        return cls(read_chars(Path(chars_path)), read_words(Path(words_path)), hsk)
+        return cls(read_chars(Path(chars_path)), read_word_table(Path(words_path)), hsk)
 
     def char(self, char: str) -> CharEntry | None:
         entry = self._chars.get(char)
@@ -100,20 +124,24 @@ class Lexicon:
         return entry.readings if entry else ()
 
     def word(self, word: str) -> WordEntry | None:
-        row = self._words.get(word)
-        if row is None:
+        index = self._index.get(word)
+        if index is None:
             return None
-        frequency, pos, readings = row
-        return WordEntry(frequency, pos, tuple(readings.split()) if readings != "-" else None)
+        table = self._table
+        readings = table.readings[index]
+        return WordEntry(
+            table.frequencies[index],
+            table.pos[index],
+            tuple(readings.split()) if readings != "-" else None,
+        )
 
     def pos(self, word: str) -> str | None:
         """The word's part-of-speech tag (jieba's tag set), or None for an unlisted word."""
-        row = self._words.get(word)
-        return row[1] if row else None
+        index = self._index.get(word)
+        return self._table.pos[index] if index is not None else None
 
     def frequency(self, word: str) -> int:
-        row = self._words.get(word)
-        return row[0] if row else 0
+        return self.frequencies.get(word, 0)
 
     def hsk_level(self, item: str, kind: str = "word") -> int | None:
         """The HSK 3.0 level (1-6, 7 for the band 7-9) of a word or character, if graded."""
@@ -124,7 +152,7 @@ class Lexicon:
         return text.translate(self._simplify_table)
 
     def __contains__(self, word: object) -> bool:
-        return word in self._words
+        return word in self._index
 
 
 @lru_cache(maxsize=1)
@@ -132,7 +160,7 @@ def _load_default() -> Lexicon:
     data = resources.files("pinyinize") / "data"
     with (
         resources.as_file(data / "chars.tsv") as chars,
-        resources.as_file(data / "words.tsv.gz") as words,
+        resources.as_file(data / "words.npz") as words,
         resources.as_file(data / "hsk.tsv") as hsk,
     ):
         return Lexicon.from_files(chars, words, hsk)
@@ -169,16 +197,42 @@ def read_chars(path: Path) -> dict[str, CharEntry]:
         raise DataError(f"cannot read character table {path}: {error}") from error
 
 
-def read_words(path: Path) -> dict[str, tuple[int, str, str]]:
+_BLOBS = ("words", "pos", "readings")
+
+
+def write_word_table(path: Path | BinaryIO, table: WordTable) -> None:
+    """Write ``table`` as ``words.npz``, byte for byte the same for the same table (fixed zip
+    timestamps), so that a stale-data check can compare files."""
+    import numpy as np  # here, not at module level: `import pinyinize` stays fast
+
+    arrays = {
+        name: np.frombuffer("\n".join(getattr(table, name)).encode("utf-8"), dtype=np.uint8)
+        for name in _BLOBS
+    }
+    arrays["frequencies"] = np.array(table.frequencies, dtype=np.int64)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, array in arrays.items():
+            info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            with archive.open(info, "w") as member:
+                np.lib.format.write_array(member, array, allow_pickle=False)
+
+
+def read_word_table(path: Path) -> WordTable:
+    import numpy as np  # here, not at module level: `import pinyinize` stays fast
+
     try:
-        with gzip.open(path, "rt", encoding="utf-8") as lines:
-            return {
-                # POS tags repeat a few dozen values: interning them saves megabytes.
-                word: (int(frequency), sys.intern(pos), readings)
-                for word, frequency, pos, readings in _rows(lines, path, 4)
-            }
-    except (OSError, ValueError, EOFError) as error:
+        # Opened here, not by np.load, so the file is closed even when it is not an npz.
+        with path.open("rb") as handle, np.load(handle, allow_pickle=False) as arrays:
+            blobs = {name: arrays[name].tobytes().decode("utf-8").split("\n") for name in _BLOBS}
+            frequencies = arrays["frequencies"].tolist()
+    except (OSError, ValueError, KeyError, UnicodeDecodeError, zipfile.BadZipFile) as error:
         raise DataError(f"cannot read word table {path}: {error}") from error
+    # POS tags repeat a few dozen values: interning them saves megabytes.
+    pos = [sys.intern(tag) for tag in blobs["pos"]]
+    if not len(blobs["words"]) == len(frequencies) == len(pos) == len(blobs["readings"]):
+        raise DataError(f"{path}: word table columns differ in length")
+    return WordTable(blobs["words"], frequencies, pos, blobs["readings"])
 
 
 def read_hsk(path: Path) -> dict[tuple[str, str], int]:

@@ -19,20 +19,29 @@ def test_all_is_complete_and_importable():
         for name, value in vars(pinyinize).items()
         if not name.startswith("_") and not inspect.ismodule(value) and name != "annotations"
     }
-    assert public == set(pinyinize.__all__)
+    lazy = {"ContextModel"}  # resolved by the module's __getattr__ (it imports numpy)
+    assert public | lazy == set(pinyinize.__all__)
     for name in pinyinize.__all__:
         assert getattr(pinyinize, name) is not None
 
 
 def test_import_loads_no_data():
     code = (
-        "import pinyinize, pinyinize.lexicon as l, pinyinize.disambiguate.prior as p;"
-        "print(l._load_default.cache_info().currsize, p._default_counts.cache_info().currsize)"
+        "import sys, pinyinize, pinyinize.lexicon as l, pinyinize.disambiguate.prior as p;"
+        "print(l._load_default.cache_info().currsize, p._default_counts.cache_info().currsize,"
+        " 'numpy' in sys.modules)"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
-    assert result.stdout.split() == ["0", "0"]
+    assert result.stdout.split() == ["0", "0", "False"]
+
+
+def test_the_context_model_is_the_default(annotator):
+    from pinyinize import ContextModel
+
+    assert isinstance(annotator.stages["disambiguate"], ContextModel)
+    assert annotator.readings("他去图书馆还书")[5] == "huan2"  # the prior alone says hai2
 
 
 READINGS_CASES = [

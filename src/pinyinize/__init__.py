@@ -25,6 +25,7 @@ from pinyinize.types import Document, Source, Syllable, Token
 
 __all__ = [
     "Annotator",
+    "ContextModel",
     "DataError",
     "Disambiguator",
     "Document",
@@ -47,6 +48,15 @@ __all__ = [
 ]
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> object:
+    # ContextModel imports numpy: resolved on first use so `import pinyinize` stays fast.
+    if name == "ContextModel":
+        from pinyinize.disambiguate.model import ContextModel
+
+        return ContextModel
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @functools.lru_cache(maxsize=1)

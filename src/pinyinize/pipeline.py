@@ -1,6 +1,6 @@
 """The Annotator: builds the pipeline once and runs text through it.
 
-scan → segment → look up → disambiguate → (spell + render on output)
+scan → segment → look up → disambiguate → tone rules (per mode) → select → spell + render
 """
 
 from __future__ import annotations
@@ -58,6 +58,12 @@ def _break_before(text: str, start: int, stop: int) -> int:
     return stop  # a Han run longer than the limit: cut it (only its segmentation can suffer)
 
 
+def _default_disambiguator(lexicon: Lexicon) -> Disambiguator:
+    from pinyinize.disambiguate.model import ContextModel  # imports numpy: only when used
+
+    return ContextModel(lexicon=lexicon, fallback=FrequencyPrior())
+
+
 def _as_selection(select: str | Selection) -> Selection:
     return select if isinstance(select, Selection) else parse_selection(select)
 
@@ -66,7 +72,8 @@ class Annotator:
     """Loads the lexicon and builds the stages on first use; reuse one instance.
 
     ``user_dict`` is a TSV path or a ``{word: pinyin}`` mapping whose readings win over
-    everything else; ``disambiguator`` replaces the frequency prior.
+    everything else; ``disambiguator`` replaces the context model (for example with
+    ``FrequencyPrior()``); ``select`` is the default selection of words to annotate.
     """
 
     def __init__(
@@ -101,7 +108,7 @@ class Annotator:
                 "scan": lambda document: scan(document.text),
                 "segment": Segmenter(self.lexicon, extra),
                 "look_up": LookUp(self.lexicon, self._user_words),
-                "disambiguate": self._disambiguator or FrequencyPrior(),
+                "disambiguate": self._disambiguator or _default_disambiguator(self.lexicon),
             }
         return self._stages
 
@@ -158,6 +165,7 @@ class Annotator:
         orthography: bool = False,
         select: str | Selection | None = None,
         force: bool = False,
+        seen: set[str] | None = None,
     ) -> str:
         """Annotate ``text`` in the given format (inline, ruby, json or pinyin).
 
@@ -166,6 +174,9 @@ class Annotator:
         ``select`` chooses which words are annotated (see :mod:`pinyinize.select`; the
         Annotator's own selection when None).  Inline annotation of text that is already
         annotated raises InputError unless ``force``: see :meth:`refuse_annotated`.
+        ``seen`` carries the words annotated so far across calls, so that ``first`` means
+        the first occurrence in a whole document given a piece at a time (HTML text nodes,
+        subtitle cues); a fresh set per call when None.
         """
         options = RenderOptions(Tones(tones), per_character, orthography)
         kind = Format(format)
@@ -174,7 +185,8 @@ class Annotator:
         )
         if kind is Format.INLINE and not force:
             self.refuse_annotated(text)
-        seen: set[str] = set()  # words annotated so far, for the `first` criterion
+        if seen is None:
+            seen = set()  # words annotated so far, for the `first` criterion
         if kind is Format.JSON:  # one document: offsets count from the start of the text
             return render(selector(self.analyze(text, mode=mode), seen), kind, options)
         return "".join(

@@ -1,0 +1,448 @@
+"""Train the context model for polyphones (``pinyinize.disambiguate.model``).
+
+Data (all under ../shared/data, never CPP test):
+
+* CPP dev sentences and labels (``cpp/dev.sent``, ``cpp/dev.lb``) and CPP train labels
+  (``cpp/train.lb`` with ``train.char.reconstructed.tsv``, for the reading-count features);
+  from the g2pM repository by kakaobrain, Apache-2.0.
+* g2pL train and dev (``g2pl/{train,dev}.{sent,lb}``); from whzikaros/g2pL, Apache-2.0.
+
+Each labelled sentence goes through the pipeline up to look-up, so the features are those
+the model sees at run time (the same ``document_keys`` function builds them).  The model is a
+multinomial log-linear scorer over each character's own candidates with hashed features,
+trained with mini-batch AdaGrad and fixed seeds, so a rerun gives the same weights.
+
+It reports, with and without the model, the pipeline accuracy of a 5-fold cross-validation
+on CPP dev (trained on the other folds plus g2pL) and of g2pL dev (trained on g2pL train
+plus CPP dev), then trains on everything and writes ``src/pinyinize/data/model.npz`` and
+``model.json``.  ``--test`` also scores CPP test once, through the real pipeline with the
+packaged weights (report only; never used for tuning).
+
+    .venv/bin/python scripts/train_model.py            # about 70 s on 2 cores
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import sys
+import time
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from pinyinize.disambiguate.model import (
+    FEATURE_VERSION,
+    FORMAT_VERSION,
+    ContextModel,
+    PriorFeatures,
+    bucket,
+    document_keys,
+    find_targets,
+    prior_shares,
+    sha256_file,
+)
+from pinyinize.disambiguate.prior import FrequencyPrior
+from pinyinize.lexicon import Lexicon
+from pinyinize.pipeline import Annotator
+from pinyinize.spell import parse_marked
+from pinyinize.types import Document
+
+ROOT = Path(__file__).resolve().parent.parent
+OUTPUT = ROOT / "src" / "pinyinize" / "data" / "model.npz"
+SEED = 20240601
+
+
+@dataclass(frozen=True)
+class Config:
+    """Training settings (chosen by the cross-validation this script prints)."""
+
+    hash_bits: int = 20
+    epochs: int = 5
+    learning_rate: float = 0.1
+    l2: float = 1e-6
+    batch: int = 64
+    decide_words: bool = True
+    all_open: bool = False
+
+
+@dataclass
+class Example:
+    """One labelled target after look-up: its features and what the pipeline did there."""
+
+    dataset: str
+    char: str
+    keys: np.ndarray  # 64-bit (feature, candidate) keys
+    owners: np.ndarray  # candidate index of each key
+    candidates: tuple[str, ...]
+    gold: str
+    gold_index: int  # -1 when the gold reading is not a candidate
+    open: bool  # the look-up stage left it open
+    baseline: str | None  # the reading of the pipeline without the model
+
+
+def read_lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").splitlines()
+
+
+def read_split(folder: Path, name: str) -> list[tuple[str, int, str]]:
+    """(raw sentence, target index, numbered gold reading) for each line of a split."""
+    rows = []
+    sentences = read_lines(folder / f"{name}.sent")
+    for sentence, label in zip(sentences, read_lines(folder / f"{name}.lb"), strict=True):
+        index = sentence.index("▁")
+        rows.append((sentence.replace("▁", ""), index, parse_marked(label)))
+    return rows
+
+
+def train_label_counts(cpp: Path) -> dict[str, dict[str, int]]:
+    """Reading counts per character from the CPP train labels (no sentences exist)."""
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    chars = read_lines(cpp / "train.char.reconstructed.tsv")
+    for char_line, label in zip(chars, read_lines(cpp / "train.lb"), strict=True):
+        char, status = char_line.split("\t")
+        if status == "ok":
+            counts[char][parse_marked(label)] += 1
+    return {char: dict(c) for char, c in counts.items()}
+
+
+def make_examples(
+    rows: Sequence[tuple[str, int, str]],
+    dataset: str,
+    annotator: Annotator,
+    prior: PriorFeatures,
+) -> list[Example]:
+    """Run look-up on each sentence and build the features of its target syllable."""
+    stages = annotator.stages
+    baseline = FrequencyPrior()
+    lexicon = annotator.lexicon
+    examples = []
+    for text, index, gold in rows:
+        document = Document(text)
+        for name in ("scan", "segment", "look_up"):
+            document = stages[name](document)
+        syllable = next(
+            (s for t in document.tokens for s in t.syllables if s.offset == index), None
+        )
+        if syllable is None:
+            continue
+        simplified = lexicon.simplify(text)
+        target = next(
+            (
+                t
+                for t in find_targets(document, simplified, open_chars=None, word_chars=_EVERY_CHAR)
+                if document.tokens[t.token].syllables[t.syllable].offset == index
+            ),
+            None,
+        )
+        if target is None:  # single candidate or user reading: the model never sees it
+            reading = syllable.reading or (syllable.candidates[0] if syllable.candidates else None)
+            examples.append(
+                Example(
+                    dataset,
+                    simplified[index],
+                    np.zeros(0, np.uint64),
+                    np.zeros(0, np.int64),
+                    (),
+                    gold,
+                    -1,
+                    False,
+                    reading,
+                )
+            )
+            continue
+        keys, owners, _ = document_keys(document, simplified, [target], lexicon, prior)
+        open_ = syllable.reading is None
+        chosen = baseline.choose(syllable) if open_ else syllable.reading
+        gold_index = target.candidates.index(gold) if gold in target.candidates else -1
+        examples.append(
+            Example(
+                dataset,
+                target.char,
+                keys,
+                owners,
+                target.candidates,
+                gold,
+                gold_index,
+                open_,
+                chosen,
+            )
+        )
+    return examples
+
+
+class _EveryChar:
+    """A container that holds every character (to build features for all word polyphones)."""
+
+    def __contains__(self, char: object) -> bool:
+        return True
+
+
+_EVERY_CHAR = _EveryChar()
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which syllables the model decides (see ``ContextModel``)."""
+
+    open_chars: frozenset[str]  # open polyphones of these (all of them with all_open)
+    word_chars: frozenset[str]  # word-given polyphones of these (with decide_words)
+    all_open: bool
+    decide_words: bool
+
+    def decides(self, example: Example) -> bool:
+        if not example.candidates:
+            return False
+        if example.open:
+            return self.all_open or example.char in self.open_chars
+        return self.decide_words and example.char in self.word_chars
+
+
+def make_scope(
+    prior_counts: dict[str, dict[str, int]],
+    examples: Sequence[Example],
+    *,
+    all_open: bool,
+    decide_words: bool,
+) -> Scope:
+    """Open chars: seen with two or more readings in the training labels.  Word chars: their
+    word reading disagreed with the gold label in a training sentence (elsewhere the lexicon
+    is right, and re-deciding would only cost time)."""
+    readings: dict[str, set[str]] = defaultdict(set)
+    for char, counts in prior_counts.items():
+        readings[char].update(counts)
+    for e in examples:
+        readings[e.char].add(e.gold)
+    wrong = Counter(
+        e.char for e in examples if e.candidates and not e.open and e.baseline != e.gold
+    )
+    return Scope(
+        frozenset(char for char, seen in readings.items() if len(seen) > 1),
+        frozenset(wrong),
+        all_open,
+        decide_words,
+    )
+
+
+class Trainer:
+    """Mini-batch AdaGrad on the log-loss of the candidate softmax."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.size = 2**config.hash_bits
+
+    def fit(self, examples: Sequence[Example]) -> np.ndarray:
+        config = self.config
+        usable = [e for e in examples if e.gold_index >= 0]
+        index = [bucket(e.keys, config.hash_bits) for e in usable]
+        weights = np.zeros(self.size, dtype=np.float64)
+        squares = np.full(self.size, 1e-8, dtype=np.float64)
+        rng = np.random.default_rng(SEED)
+        for _ in range(config.epochs):
+            order = rng.permutation(len(usable))
+            for start in range(0, len(order), config.batch):
+                batch = order[start : start + config.batch]
+                self._step([usable[i] for i in batch], [index[i] for i in batch], weights, squares)
+        return weights.astype(np.float32)
+
+    def _step(
+        self,
+        batch: Sequence[Example],
+        index: Sequence[np.ndarray],
+        weights: np.ndarray,
+        squares: np.ndarray,
+    ) -> None:
+        sizes = np.array([len(e.candidates) for e in batch])
+        offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+        owners = np.concatenate([e.owners + o for e, o in zip(batch, offsets, strict=True)])
+        flat = np.concatenate(index)
+        scores = np.bincount(owners, weights=weights[flat], minlength=int(sizes.sum()))
+        example_of = np.repeat(np.arange(len(batch)), sizes)
+        scores -= np.maximum.reduceat(scores, offsets)[example_of]
+        exps = np.exp(scores)
+        probabilities = exps / np.add.reduceat(exps, offsets)[example_of]
+        probabilities[offsets + np.array([e.gold_index for e in batch])] -= 1.0
+        touched, inverse = np.unique(flat, return_inverse=True)
+        gradient = np.bincount(inverse, weights=probabilities[owners], minlength=len(touched))
+        gradient += self.config.l2 * weights[touched]
+        squares[touched] += gradient**2
+        weights[touched] -= self.config.learning_rate * gradient / np.sqrt(squares[touched])
+
+
+def predict(examples: Sequence[Example], weights: np.ndarray, bits: int) -> list[str | None]:
+    """The model's choice for each example that has candidates (None for the others)."""
+    choices: list[str | None] = []
+    for e in examples:
+        if not e.candidates:
+            choices.append(None)
+            continue
+        scores = np.bincount(
+            e.owners, weights=weights[bucket(e.keys, bits)], minlength=len(e.candidates)
+        )
+        choices.append(e.candidates[int(np.argmax(scores))])
+    return choices
+
+
+def accuracy(
+    examples: Sequence[Example], choices: Sequence[str | None] | None, scopes: Sequence[Scope]
+) -> float:
+    """Pipeline accuracy at the targets: the model where ``scopes[i]`` has it decide example
+    i, the look-up stage or the frequency prior elsewhere."""
+    right = 0
+    for i, e in enumerate(examples):
+        use_model = choices is not None and scopes[i].decides(e)
+        right += (choices[i] if use_model else e.baseline) == e.gold
+    return right / max(len(examples), 1)
+
+
+SCOPES = {  # name: (all_open, decide_words)
+    "open_known": (False, False),
+    "open_all": (True, False),
+    "words_known": (False, True),
+    "words_all_open": (True, True),
+}
+
+
+def cross_validate(
+    data: dict[str, list[Example]], prior_counts: dict[str, dict[str, int]], config: Config
+) -> dict[str, float]:
+    """CPP dev 5-fold CV (+ all g2pL) and g2pL dev (trained on g2pL train + CPP dev), for
+    each choice of the syllables the model decides (``SCOPES``)."""
+    cpp_dev, g2pl_train, g2pl_dev = data["cpp_dev"], data["g2pl_train"], data["g2pl_dev"]
+    folds = np.random.default_rng(SEED).permutation(len(cpp_dev)) % 5
+    trainer = Trainer(config)
+    cv_choices: list[str | None] = [None] * len(cpp_dev)
+    cv_train: list[list[Example]] = [[] for _ in cpp_dev]
+    for k in range(5):
+        train = [e for e, f in zip(cpp_dev, folds, strict=True) if f != k] + g2pl_train + g2pl_dev
+        weights = trainer.fit(train)
+        held = [i for i, f in enumerate(folds) if f == k]
+        for i, choice in zip(
+            held, predict([cpp_dev[i] for i in held], weights, config.hash_bits), strict=True
+        ):
+            cv_choices[i] = choice
+            cv_train[i] = train
+    dev_train = g2pl_train + cpp_dev
+    dev_choices = predict(g2pl_dev, trainer.fit(dev_train), config.hash_bits)
+    metrics = {}
+    for name, (all_open, words) in SCOPES.items():
+        fold_scopes = {
+            id(train): make_scope(prior_counts, train, all_open=all_open, decide_words=words)
+            for train in {id(t): t for t in cv_train}.values()
+        }
+        cv_scopes = [fold_scopes[id(t)] for t in cv_train]
+        metrics[f"cpp_dev_cv_{name}"] = accuracy(cpp_dev, cv_choices, cv_scopes)
+        dev_scope = make_scope(prior_counts, dev_train, all_open=all_open, decide_words=words)
+        metrics[f"g2pl_dev_{name}"] = accuracy(g2pl_dev, dev_choices, [dev_scope] * len(g2pl_dev))
+    return metrics
+
+
+def write_model(
+    weights: np.ndarray,
+    config: Config,
+    prior_counts: dict[str, dict[str, int]],
+    scope: Scope,
+    metrics: dict[str, float],
+    counts: dict[str, int],
+) -> None:
+    rows = sorted((c, r, n) for c, by in prior_counts.items() for r, n in by.items())
+    np.savez_compressed(
+        OUTPUT,
+        weights=weights.astype(np.float16),
+        prior_chars=np.array([c for c, _, _ in rows]),
+        prior_readings=np.array([r for _, r, _ in rows]),
+        prior_counts=np.array([n for _, _, n in rows], dtype=np.int32),
+        open_chars=np.array(sorted(scope.open_chars)),
+        word_chars=np.array(sorted(scope.word_chars)),
+    )
+    manifest = {
+        "format": FORMAT_VERSION,
+        "features": {"version": FEATURE_VERSION, "hash_bits": config.hash_bits},
+        "decide_words": config.decide_words,
+        "all_open": config.all_open,
+        "scope": {
+            "open_chars": len(scope.open_chars),
+            "word_chars": len(scope.word_chars),
+            "why": "open polyphones of chars seen with 2+ readings in the labels; word readings"
+            " of chars whose word reading a training sentence contradicted (CV-chosen)",
+        },
+        "training": {
+            "epochs": config.epochs,
+            "learning_rate": config.learning_rate,
+            "l2": config.l2,
+            "batch": config.batch,
+            "seed": SEED,
+        },
+        "sha256": sha256_file(OUTPUT),
+        "sources": {
+            "cpp": {
+                "licence": "Apache-2.0",
+                "origin": "kakaobrain/g2pM data/ (CPP)",
+                "used": ["dev.sent", "dev.lb", "train.lb (reading counts only)"],
+            },
+            "g2pl": {
+                "licence": "Apache-2.0",
+                "origin": "whzikaros/g2pL data/",
+                "used": ["train.sent", "train.lb", "dev.sent", "dev.lb"],
+            },
+        },
+        "examples": counts,
+        "metrics": {k: round(v, 4) for k, v in metrics.items()},
+        "date": datetime.date.today().isoformat(),
+    }
+    OUTPUT.with_suffix(".json").write_text(
+        json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--no-cv", action="store_true", help="skip cross-validation")
+    parser.add_argument("--test", action="store_true", help="score CPP test once at the end")
+    args = parser.parse_args()
+    config = Config()
+    started = time.perf_counter()
+    annotator = Annotator(lexicon=Lexicon.default())
+    prior_counts = train_label_counts(args.data / "cpp")
+    prior = PriorFeatures(prior_shares(prior_counts))
+    data = {
+        name: make_examples(read_split(args.data / folder, split), name, annotator, prior)
+        for name, folder, split in (
+            ("cpp_dev", "cpp", "dev"),
+            ("g2pl_train", "g2pl", "train"),
+            ("g2pl_dev", "g2pl", "dev"),
+        )
+    }
+    print(f"features built in {time.perf_counter() - started:.0f} s")
+    metrics = {
+        "cpp_dev_baseline": accuracy(data["cpp_dev"], None, []),
+        "g2pl_dev_baseline": accuracy(data["g2pl_dev"], None, []),
+    }
+    if not args.no_cv:
+        metrics.update(cross_validate(data, prior_counts, config))
+    for name, value in metrics.items():
+        print(f"{name:24} {value:.4f}")
+    everything = data["cpp_dev"] + data["g2pl_train"] + data["g2pl_dev"]
+    weights = Trainer(config).fit(everything)
+    counts = {name: len(examples) for name, examples in data.items()}
+    scope = make_scope(
+        prior_counts, everything, all_open=config.all_open, decide_words=config.decide_words
+    )
+    write_model(weights, config, prior_counts, scope, metrics, counts)
+    print(f"wrote {OUTPUT} in {time.perf_counter() - started:.0f} s")
+    if args.test:  # once, at the very end: through the real pipeline and packaged weights
+        rows = read_split(args.data / "cpp", "test")
+        model = Annotator(lexicon=annotator.lexicon, disambiguator=ContextModel.from_file(OUTPUT))
+        for name, pipeline in (("baseline", annotator), ("model", model)):
+            right = sum(pipeline.readings(text)[index] == gold for text, index, gold in rows)
+            print(f"cpp_test {name:15} {right / len(rows):.4f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

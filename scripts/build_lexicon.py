@@ -38,6 +38,7 @@ import pypinyin
 from pypinyin_dict.phrase_pinyin_data import large_pinyin
 
 from pinyinize.lexicon import WordTable, write_word_table
+from pinyinize.orthography import COMPOUND_SURNAMES
 from pinyinize.spell import is_reading, parse_marked
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -185,6 +186,12 @@ def build_words(char_readings: dict[str, list[str]], stats: Counter[str]) -> lis
             phrases[word] = readings
     frequencies = load_jieba()
     surnames, given = name_characters(frequencies)
+    common_words = {
+        row.split("\t")[0]
+        for row in build_hsk()
+        if row.endswith("\tword") and int(row.split("\t")[1]) <= 6
+    }
+    curated = set(phrase_tables[1])
     rows = []
     for word in sorted(set(phrases) | set(frequencies)):
         if len(word) > MAX_WORD_LENGTH:
@@ -195,6 +202,9 @@ def build_words(char_readings: dict[str, list[str]], stats: Counter[str]) -> lis
             if inferred:
                 pos = inferred
                 stats[f"phrase-only words tagged {inferred}"] += 1
+        elif not plausible_proper_noun(word, pos, common_words, curated, (surnames, given)):
+            pos = "n"
+            stats["jieba proper-noun tags dropped: common word or no surname"] += 1
         readings = phrases.get(word, "-")
         if readings == "-" and len(word) > 1 and frequency < MIN_READINGLESS_FREQUENCY:
             stats["jieba word dropped: rare and without reading"] += 1
@@ -257,6 +267,35 @@ def build_hsk() -> list[str]:
                 item, level = line.rstrip("\n").split("\t")
                 rows.append(f"{item}\t{int(level)}\t{kind}")
     return sorted(rows)
+
+
+PROPER_NOUN_TAGS = ("nr", "ns", "nt", "nz")
+
+
+def plausible_proper_noun(
+    word: str, pos: str, common_words: set[str], curated: set[str], names: tuple[set[str], set[str]]
+) -> bool:
+    """Whether jieba's proper-noun tag can stand (orthography capitalises such words).
+
+    jieba tags many common words as names (明白, 文明, 雷达, 王朝 nr; 高高兴兴 ns).  Precision
+    matters more than recall here — a capitalised common word is worse than a name written
+    in lower case — so a tag goes when the word is in the HSK vocabulary (levels 1-6), is a
+    single character or a reduplication, and, for a person name, when it is in pypinyin's
+    curated list of common words or is not a surname and given-name characters.
+    """
+    surnames, given = names
+    if not pos.startswith(PROPER_NOUN_TAGS):
+        return True
+    reduplicated = len(word) == 4 and word[0] == word[1] and word[2] == word[3]
+    if word in common_words or len(word) == 1 or reduplicated:
+        return False
+    if not pos.startswith("nr"):
+        return True
+    surname = 2 if word[:2] in COMPOUND_SURNAMES else 1
+    looks_like_a_name = (surname == 2 or word[0] in surnames) and all(
+        char in given for char in word[surname:]
+    )
+    return word not in curated and (looks_like_a_name or len(word) > 3)
 
 
 def sha256(data: bytes) -> str:

@@ -10,7 +10,7 @@ ORTHOGRAPHY_CASES = [
     ("在西安", "在(Zài)西安(Xī'ān)"),  # place name
     ("去岳阳", "去(Qù)岳阳(Yuèyáng)"),  # a place jieba lists only as 岳阳市
     ("老师张华", "老师(Lǎoshī)张华(Zhāng Huá)"),  # surname and given name apart
-    ("是欧阳修", "是(Shì)欧阳修(Ōuyáng Xiū)"),  # compound surname
+    ("是司马光", "是(Shì)司马光(Sīmǎ Guāng)"),  # compound surname
     ("到桑日县", "到(Dào)桑日县(Sāngrì Xiàn)"),  # administrative suffix apart
     ("很高高兴兴", "很(Hěn)高高兴兴(gāogāo-xìngxìng)"),  # AABB hyphen
     ("好。好！好?好", "好(Hǎo)。好(Hǎo)！好(Hǎo)?好(Hǎo)"),  # every sentence start

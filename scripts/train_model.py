@@ -27,11 +27,13 @@ import argparse
 import datetime
 import json
 import sys
+import tempfile
 import time
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -348,10 +350,11 @@ def write_model(
     scope: Scope,
     metrics: dict[str, float],
     counts: dict[str, int],
+    output: Path = OUTPUT,
 ) -> None:
     rows = sorted((c, r, n) for c, by in prior_counts.items() for r, n in by.items())
     np.savez_compressed(
-        OUTPUT,
+        output,
         weights=weights.astype(np.float16),
         prior_chars=np.array([c for c, _, _ in rows]),
         prior_readings=np.array([r for _, r, _ in rows]),
@@ -377,7 +380,7 @@ def write_model(
             "batch": config.batch,
             "seed": SEED,
         },
-        "sha256": sha256_file(OUTPUT),
+        "sha256": sha256_file(output),
         "sources": {
             "cpp": {
                 "licence": "Apache-2.0",
@@ -399,12 +402,40 @@ def write_model(
     )
 
 
+def check_weights(*model: Any) -> int:
+    """Write the retrained model to a scratch folder and compare its arrays with the packaged
+    ones: the committed weights must be what this script makes from the data."""
+    with tempfile.TemporaryDirectory() as scratch:
+        fresh = Path(scratch) / "model.npz"
+        write_model(*model, output=fresh)
+        with np.load(fresh, allow_pickle=False) as new, np.load(OUTPUT, allow_pickle=False) as old:
+            stale = [
+                name
+                for name in sorted(set(new.files) | set(old.files))
+                if name not in new.files
+                or name not in old.files
+                or not np.array_equal(new[name], old[name])
+            ]
+    if stale:
+        print(
+            f"stale model weights ({', '.join(stale)}): run scripts/train_model.py", file=sys.stderr
+        )
+        return 1
+    print("model weights are up to date")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--no-cv", action="store_true", help="skip cross-validation")
     parser.add_argument("--test", action="store_true", help="score CPP test once at the end")
+    parser.add_argument(
+        "--check", action="store_true", help="retrain and fail if the committed weights differ"
+    )
     args = parser.parse_args()
+    if args.check:
+        args.no_cv = True
     config = Config()
     started = time.perf_counter()
     annotator = Annotator(lexicon=Lexicon.default())
@@ -433,10 +464,13 @@ def main() -> int:
     scope = make_scope(
         prior_counts, everything, all_open=config.all_open, decide_words=config.decide_words
     )
+    if args.check:
+        return check_weights(weights, config, prior_counts, scope, metrics, counts)
     write_model(weights, config, prior_counts, scope, metrics, counts)
     print(f"wrote {OUTPUT} in {time.perf_counter() - started:.0f} s")
     if args.test:  # once, at the very end: through the real pipeline and packaged weights
         rows = read_split(args.data / "cpp", "test")
+        annotator = Annotator(lexicon=annotator.lexicon, disambiguator=FrequencyPrior())
         model = Annotator(lexicon=annotator.lexicon, disambiguator=ContextModel.from_file(OUTPUT))
         for name, pipeline in (("baseline", annotator), ("model", model)):
             right = sum(pipeline.readings(text)[index] == gold for text, index, gold in rows)

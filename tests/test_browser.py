@@ -1,0 +1,257 @@
+"""The web page in a real headless Chromium (Debian's, driven by playwright).
+
+The server runs on a free loopback port in a background thread.  Locally the tests skip
+when /usr/bin/chromium is missing; under CI (CI=true) that is a failure, since .ci/run
+installs it.  Screenshots land in the test's tmp dir; with UPDATE_SCREENSHOTS=1 the
+desktop and phone ones are also copied to docs/ for the README.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from pinyinize.spell import split_word
+
+from conftest import ROOT, SHARED
+
+pytest.importorskip("fastapi", reason="the serve extra is not installed")
+playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+uvicorn = pytest.importorskip("uvicorn", reason="the serve extra is not installed")
+create_app = pytest.importorskip("pinyinize.server").create_app
+
+CHROMIUM = Path(os.environ.get("PINYINIZE_CHROMIUM", "/usr/bin/chromium"))
+LAUNCH_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ANNOTATION = re.compile(r"\(([^()\r\n]{1,80})\)")
+# Used when ../shared is not beside the checkout: a real paragraph of the seed article.
+FALLBACK_PARAGRAPH = (
+    "6月的桑日,苍穹如洗、云絮似棉,澄澈的雅江水携着清冽的融雪蜿蜒远去,"
+    "四面环山簇拥着藏式碉房与新式民居,飘动的布幔在风中猎猎作响。"
+)
+XSS = "<img src=x onerror=window.__xss=1>银行<script>window.__xss=2</script>行长"
+
+
+def seed_paragraph() -> str:
+    """The seed article's first paragraph of body text, its pinyin annotations removed."""
+    path = SHARED / "samples" / "seed-article.txt"
+    if not path.exists():
+        return FALLBACK_PARAGRAPH
+    for line in path.read_text(encoding="utf-8").splitlines():
+        plain = ANNOTATION.sub(lambda m: "" if split_word(m.group(1)) else m.group(0), line)
+        if len(plain) > 60:
+            return plain.strip()
+    return FALLBACK_PARAGRAPH
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def base_url(annotator) -> Iterator[str]:
+    port = free_port()
+    config = uvicorn.Config(create_app(annotator), host="127.0.0.1", port=port, log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def browser_context(base_url, tmp_path_factory) -> Iterator[object]:
+    if not CHROMIUM.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{CHROMIUM} is missing under CI: .ci/run should have installed it")
+        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
+    with playwright_api.sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path_factory.mktemp("chromium-profile")),
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=LAUNCH_ARGS,
+            accept_downloads=True,
+            viewport={"width": 1100, "height": 900},
+        )
+        context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url)
+        try:
+            yield context
+        finally:
+            context.close()
+
+
+@pytest.fixture
+def page(browser_context, base_url):
+    page = browser_context.new_page()
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    page.on(
+        "console",
+        lambda message: (
+            problems.append(f"console: {message.text}") if message.type == "error" else None
+        ),
+    )
+    page.goto(base_url)
+    page.evaluate("sessionStorage.clear()")
+    yield page
+    page.close()
+    assert not problems, problems  # a CSP violation or a script error shows up here
+
+
+PLAIN_PREVIEW = (
+    "() => { const copy = document.getElementById('preview').cloneNode(true);"
+    " copy.querySelectorAll('rt, rp').forEach(e => e.remove()); return copy.textContent; }"
+)
+
+
+def type_text(page, text: str) -> None:
+    """Type into the box and wait until the preview shows exactly that text."""
+    page.fill("#text", text)
+    page.wait_for_function(
+        f"expected => ({PLAIN_PREVIEW})() === expected"
+        " && document.getElementById('output').value.length > 0",
+        arg=text,
+    )
+
+
+def rt_of(page, word: str) -> str:
+    return page.locator(f'#preview .word[data-word="{word}"] rt').first.inner_text()
+
+
+def test_the_seed_paragraph_appears_as_ruby(page, tmp_path):
+    paragraph = seed_paragraph()
+    type_text(page, paragraph)
+    rubies = page.locator("#preview ruby")
+    assert rubies.count() > 20
+    # the preview shows the text exactly, the readings in <rt> above it
+    assert page.evaluate(PLAIN_PREVIEW) == paragraph
+    assert "<ruby>" in page.input_value("#output")
+    page.screenshot(path=str(tmp_path / "desktop.png"), full_page=True)
+
+
+def test_picking_another_reading_is_applied_kept_and_exported(page, base_url, tmp_path):
+    type_text(page, "两岸的银行行长长大了。")
+    assert rt_of(page, "行长") == "hángzhǎng"
+    page.click('#preview .word[data-word="行长"]')
+    page.locator("#picker-candidates button", has_text="xíngzhǎng").click()
+    page.wait_for_function(
+        "() => document.querySelector('#preview .word.chosen[data-word=\"行长\"] rt')"
+        "?.textContent === 'xíngzhǎng'"
+    )
+    assert "行长(xíngzhǎng)" in page.evaluate(
+        "fetch('/api/annotate', {method: 'POST', headers: {'content-type': 'application/json'},"
+        " body: JSON.stringify({text: '行长', user_dict: JSON.parse("
+        "sessionStorage.getItem('pinyinize.readings'))})}).then(r => r.json()).then(d => d.result)"
+    )
+    # kept for the session: a reload of the tab still reads it so
+    page.reload()
+    type_text(page, "他是行长。")
+    assert rt_of(page, "行长") == "xíngzhǎng"
+
+    with page.expect_download() as download:
+        page.click("#export")
+    exported = tmp_path / "user-dict.tsv"
+    download.value.save_as(exported)
+    assert download.value.suggested_filename == "user-dict.tsv"
+    lines = exported.read_text(encoding="utf-8").splitlines()
+    assert "行长\txing2 zhang3" in lines
+
+    page.click("#copy-inline")
+    page.wait_for_function(
+        "() => document.getElementById('status').textContent.startsWith('Copied')"
+    )
+    assert page.evaluate("navigator.clipboard.readText()") == "他(tā)是(shì)行长(xíngzhǎng)。"
+
+    page.click("#copy-html")
+    page.wait_for_function(
+        "() => document.getElementById('status').textContent === 'Copied as HTML.'"
+    )
+    assert "<rt>xíngzhǎng</rt>" in page.evaluate("navigator.clipboard.readText()")
+
+    with page.expect_download() as download:
+        page.click("#download")
+    saved = tmp_path / "pinyin.html"
+    download.value.save_as(saved)
+    assert download.value.suggested_filename == "pinyin.html"
+    assert "<rt>xíngzhǎng</rt>" in saved.read_text(encoding="utf-8")
+
+    page.click("#clear")
+    page.wait_for_function(
+        "() => document.querySelector('#preview .word[data-word=\"行长\"] rt')"
+        "?.textContent === 'hángzhǎng'"
+    )
+
+
+def test_options_change_the_result(page, annotator):
+    type_text(page, "银行行长")
+    page.select_option("#tones", "numbers")
+    page.wait_for_function(
+        "() => document.querySelector('#preview rt').textContent === 'yin2hang2'"
+    )
+    page.select_option("#format", "pinyin")
+    page.wait_for_function(
+        "() => document.getElementById('output').value === 'yin2hang2 hang2zhang3'"
+    )
+    page.select_option("#select", "level:6")
+    expected = annotator.annotate("银行行长", format="ruby", select="level:6").count("<ruby>")
+    assert expected < 2
+    page.wait_for_function(
+        "n => document.querySelectorAll('#preview ruby').length === n", arg=expected
+    )
+
+
+def test_typed_markup_is_shown_never_run(page):
+    type_text(page, XSS)
+    page.wait_for_timeout(300)  # give an injected handler every chance to run
+    assert page.evaluate("typeof window.__xss") == "undefined"
+    assert page.locator("#preview img, #preview script").count() == 0
+    assert "<img src=x onerror=window.__xss=1>" in page.locator("#preview").inner_text()
+    assert rt_of(page, "银行") == "yínháng"
+
+
+def test_screenshots_on_desktop_and_phone(page, browser_context, base_url, tmp_path):
+    paragraph = seed_paragraph()
+    type_text(page, paragraph)
+    page.locator("#preview .word").nth(3).click()
+    page.wait_for_selector("#picker-candidates button")
+    desktop = tmp_path / "screenshot.png"
+    page.screenshot(path=str(desktop))
+
+    phone = browser_context.new_page()
+    phone.set_viewport_size({"width": 390, "height": 844})
+    phone.goto(base_url)
+    type_text(phone, paragraph[:80])
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, "the page scrolls sideways on a phone"
+    mobile = tmp_path / "screenshot-phone.png"
+    phone.screenshot(path=str(mobile), full_page=True)
+    phone.close()
+    if os.environ.get("UPDATE_SCREENSHOTS") == "1":
+        docs = ROOT / "docs"
+        docs.mkdir(exist_ok=True)
+        shutil.copyfile(desktop, docs / "screenshot.png")
+        shutil.copyfile(mobile, docs / "screenshot-phone.png")

@@ -1,0 +1,140 @@
+"""Annotating runs of text inside a document, a piece at a time, with one ``first`` set.
+
+Documents hand us their text as it is written in the source (``银行&amp;你好``), not as a
+reader sees it.  Entity references and the characters markup gives a meaning to
+(``& < > " '``) are kept exactly as they are and only the text between them is annotated,
+so that the ruby renderer never has to escape anything and stripping gives back the source
+bytes.  No Han character is ever next to one of them inside a word, so no word is cut.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from pinyinize.errors import InputError
+from pinyinize.pipeline import Annotator
+from pinyinize.render import Format
+from pinyinize.scan import HAN_RANGES
+from pinyinize.select import Selection
+from pinyinize.spell import Tones
+from pinyinize.tones import Mode
+
+__all__ = ["DocumentOptions", "Session", "has_han", "line_and_column", "strip_marked_ruby"]
+
+HAN = re.compile(f"[{HAN_RANGES}]")
+_SPECIAL = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);|[&<>\"']")
+RUBY_CLASS = "pinyinize"
+_MARKED_RUBY = re.compile(r'<ruby class="pinyinize">(.*?)</ruby>', re.DOTALL)
+_RUBY_READING = re.compile(r"<rp>[^<]*</rp>|<rt>[^<]*</rt>")
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentOptions:
+    """How to annotate a document; ``format`` None means the document type's default."""
+
+    format: Format | None = None
+    tones: Tones = Tones.MARKS
+    mode: Mode = Mode.DICTIONARY
+    per_character: bool = False
+    orthography: bool = False
+    select: Selection | None = None
+    force: bool = False
+
+
+def has_han(text: str) -> bool:
+    return HAN.search(text) is not None
+
+
+def line_and_column(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def strip_marked_ruby(text: str, opening: str = f'<ruby class="{RUBY_CLASS}">') -> str:
+    """Remove the ruby markup that a Session wrote (marked with its class), and only that:
+    ruby that was in the document before stays."""
+    pattern = _MARKED_RUBY if opening == f'<ruby class="{RUBY_CLASS}">' else _marked(opening)
+    return pattern.sub(lambda match: _RUBY_READING.sub("", match.group(1)), text)
+
+
+def _marked(opening: str) -> re.Pattern[str]:
+    return re.compile(re.escape(opening) + r"(.*?)</ruby>", re.DOTALL)
+
+
+class Session:
+    """Annotates the runs of one document: one Annotator, one set of options and one
+    ``seen`` set, so that ``first`` means first in the document, not in the text node.
+
+    ``ruby_opening`` marks the ruby we write, so that strip can tell it from ruby that was
+    already there; ``parentheses`` False drops the <rp> fallbacks (WebVTT has no <rp>).
+    """
+
+    def __init__(
+        self,
+        annotator: Annotator,
+        options: DocumentOptions,
+        format: Format,
+        *,
+        ruby_opening: str = f'<ruby class="{RUBY_CLASS}">',
+        parentheses: bool = True,
+    ) -> None:
+        self.annotator = annotator
+        self.options = options
+        self.format = format
+        self.ruby_opening = ruby_opening
+        self.parentheses = parentheses
+        self.seen: set[str] = set()
+
+    def annotate(self, raw: str, where: Callable[[int], str] | None = None) -> str:
+        """Annotate a run of source text; ``where(offset)`` names a place for errors."""
+        if not has_han(raw):
+            return raw
+        if self.format is Format.INLINE and not self.options.force:
+            self._refuse_annotated(raw, where)
+        parts: list[str] = []
+        position = 0
+        for match in _SPECIAL.finditer(raw):
+            parts.append(self._annotate_plain(raw[position : match.start()]))
+            parts.append(match.group())
+            position = match.end()
+        parts.append(self._annotate_plain(raw[position:]))
+        return "".join(parts)
+
+    def strip(self, raw: str) -> str:
+        """Remove what :meth:`annotate` added to a run of source text."""
+        if self.format is Format.RUBY:
+            return strip_marked_ruby(raw, self.ruby_opening)
+        return self.annotator.strip(raw, format=Format.INLINE)
+
+    def _annotate_plain(self, text: str) -> str:
+        if not has_han(text):
+            return text
+        options = self.options
+        annotated = self.annotator.annotate(
+            text,
+            format=self.format,
+            tones=options.tones,
+            mode=options.mode,
+            per_character=options.per_character,
+            orthography=options.orthography,
+            select=options.select,
+            force=True,  # checked for the whole run in annotate()
+            seen=self.seen,
+        )
+        if self.format is Format.RUBY:
+            annotated = annotated.replace("<ruby>", self.ruby_opening)
+            if not self.parentheses:
+                annotated = annotated.replace("<rp>(</rp>", "").replace("<rp>)</rp>", "")
+        return annotated
+
+    def _refuse_annotated(self, raw: str, where: Callable[[int], str] | None) -> None:
+        found = self.annotator.find_annotations(raw)
+        if found:
+            offset, annotation = found[0]
+            place = where(offset) if where else ""
+            raise InputError(
+                f"{place}already annotated ({raw[offset - 1]}{annotation}); "
+                "strip the annotations first, or force"
+            )

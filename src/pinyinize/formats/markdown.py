@@ -1,0 +1,121 @@
+"""Markdown: annotate prose, keep code, URLs, HTML and front matter as they are.
+
+Blocks come from markdown-it-py (the CommonMark reference parser's Python port, kept by the
+executablebooks project): its block tokens carry ``map``, the source lines they cover, so
+prose is annotated in the source itself and nothing is re-rendered.  Only lines of blocks
+with inline content (paragraphs, headings, table cells, list items) are touched; fenced and
+indented code, HTML blocks and link reference definitions are in no such block.  Inside
+prose, a small scanner keeps code spans, inline HTML and autolinks (``<...>``), link and
+image destinations and titles (``](url "title")``), reference labels and image alt text
+unchanged.  YAML (``---``) and TOML (``+++``) front matter is cut off before parsing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+from pinyinize.errors import InputError
+from pinyinize.formats._runs import DocumentOptions, Session
+from pinyinize.formats.decode import decode
+from pinyinize.pipeline import Annotator
+from pinyinize.render import Format
+
+__all__ = ["annotate_document", "front_matter_end", "prose_lines", "strip_document"]
+
+# Lines as markdown-it counts them: it ends a line at \r\n, \r or \n.
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+# A link or image destination and title: ](url "title")
+_DESTINATION = r"""
+    \]\(\s*(?:<[^>\n]*>|(?:[^()\s]|\([^()\s]*\))*)
+    (?:\s+(?:"[^"]*"|'[^']*'|\([^()]*\)))?\s*\)"""
+# Inside prose: what is never annotated.
+_KEPT = re.compile(
+    rf"""
+    (?P<code>`+)[\s\S]*?(?<!`)(?P=code)(?!`)        # code span
+    | <[^<>\n]*>                                      # autolink, inline HTML
+    | !\[[^\]\n]*(?:{_DESTINATION}|\])                # image: alt text and destination
+    | {_DESTINATION}                                  # link destination and title
+    | \]\[[^\]\n]*\]                                  # reference label
+    | \\.                                             # backslash escape
+    """,
+    re.VERBOSE,
+)
+_FRONT_MATTER = {"---": ("---", "..."), "+++": ("+++",)}
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each line, line break included."""
+    return [(match.start(), match.end()) for match in _LINE.finditer(text)]
+
+
+def front_matter_end(text: str) -> int:
+    """Where YAML or TOML front matter ends (0 when there is none)."""
+    lines = _lines(text)
+    if not lines:
+        return 0
+    opening = text[slice(*lines[0])].rstrip("\r\n")
+    closings = _FRONT_MATTER.get(opening)
+    if closings is None:
+        return 0
+    for start, end in lines[1:]:
+        if text[start:end].rstrip("\r\n") in closings:
+            return end
+    return 0
+
+
+def prose_lines(text: str) -> Iterator[tuple[int, int]]:
+    """Line ranges ``[first, last)`` of the blocks with inline content."""
+    try:
+        from markdown_it import MarkdownIt
+    except ImportError:
+        raise InputError(
+            "Markdown needs markdown-it-py: pip install 'pinyinize[documents]'"
+        ) from None
+    parser = MarkdownIt("commonmark").enable("table")
+    covered: set[int] = set()
+    for token in parser.parse(text):
+        if token.type == "inline" and token.map:
+            first, last = token.map
+            if not covered.intersection(range(first, last)):
+                covered.update(range(first, last))
+                yield first, last
+
+
+def _annotate_prose(prose: str, session: Session) -> str:
+    parts: list[str] = []
+    position = 0
+    for kept in _KEPT.finditer(prose):
+        parts.append(session.annotate(prose[position : kept.start()]))
+        parts.append(kept.group())
+        position = kept.end()
+    parts.append(session.annotate(prose[position:]))
+    return "".join(parts)
+
+
+def _transform(text: str, change: Callable[[str], str]) -> str:
+    start_of_body = front_matter_end(text)
+    body = text[start_of_body:]
+    lines = _lines(body)
+    parts = [text[:start_of_body]]
+    position = 0
+    for first, last in prose_lines(body):
+        if first >= len(lines):  # markdown-it saw a line we did not: leave it alone
+            continue
+        start, end = lines[first][0], lines[min(last, len(lines)) - 1][1]
+        parts.append(body[position:start])
+        parts.append(change(body[start:end]))
+        position = end
+    parts.append(body[position:])
+    return "".join(parts)
+
+
+def annotate_document(data: bytes, annotator: Annotator, options: DocumentOptions) -> bytes:
+    session = Session(annotator, options, options.format or Format.INLINE)
+    text = decode(data)
+    return _transform(text, lambda prose: _annotate_prose(prose, session)).encode("utf-8")
+
+
+def strip_document(data: bytes, annotator: Annotator, options: DocumentOptions) -> bytes:
+    session = Session(annotator, options, options.format or Format.INLINE)
+    return _transform(decode(data), session.strip).encode("utf-8")

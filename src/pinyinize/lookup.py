@@ -16,30 +16,52 @@ from pinyinize.types import Document, Source, Syllable, Token
 __all__ = ["LookUp"]
 
 
+# (candidates, reading, source) of each character of a word: what look-up decides for a word
+# does not depend on where it stands, so it is worked out once per distinct word.
+Plan = tuple[tuple[tuple[str, ...], str | None, Source | None], ...]
+_PLAN_CACHE_SIZE = 200_000  # distinct words remembered (a few tens of MB at most)
+
+
 class LookUp:
     def __init__(self, lexicon: Lexicon, user_words: Mapping[str, tuple[str, ...]]) -> None:
         self._lexicon = lexicon
         self._user_words = user_words
+        self._plans: dict[str, Plan] = {}
 
     def __call__(self, document: Document) -> Document:
         tokens = tuple(self._look_up(t) if t.is_han else t for t in document.tokens)
         return Document(document.text, tokens)
 
     def _look_up(self, token: Token) -> Token:
-        candidates = [self._lexicon.candidates(char) for char in token.text]
-        readings, source = self._word_readings(token.text)
-        syllables = []
-        for index, char in enumerate(token.text):
-            own = candidates[index]
+        plan = self._plans.get(token.text)
+        if plan is None:
+            if len(self._plans) >= _PLAN_CACHE_SIZE:
+                self._plans.clear()
+            plan = self._plans[token.text] = self._plan(token.text)
+        start = token.start
+        return token.with_syllables(
+            tuple(
+                Syllable(char, start + index, own, reading, source)
+                for index, (char, (own, reading, source)) in enumerate(
+                    zip(token.text, plan, strict=True)
+                )
+            )
+        )
+
+    def _plan(self, word: str) -> Plan:
+        readings, source = self._word_readings(word)
+        plan = []
+        for index, char in enumerate(word):
+            own = self._lexicon.candidates(char)
             reading, origin = (readings[index], source) if readings else (None, None)
             if reading is None:
-                reading, origin = self._inner_word_reading(token.text, index)
+                reading, origin = self._inner_word_reading(word, index)
             if reading is None and len(own) == 1:
                 reading, origin = own[0], Source.CHARACTER
             if reading is not None and reading not in own:
                 own = (*own, reading)  # neutral tone or a user's reading: keep candidates complete
-            syllables.append(Syllable(char, token.start + index, own, reading, origin))
-        return token.with_syllables(tuple(syllables))
+            plan.append((own, reading, origin))
+        return tuple(plan)
 
     def _word_readings(self, word: str) -> tuple[tuple[str, ...] | None, Source | None]:
         if word in self._user_words:

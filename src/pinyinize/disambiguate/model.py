@@ -19,7 +19,7 @@ import hashlib
 import json
 import zlib
 from collections.abc import Container, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -384,9 +384,9 @@ def _apply(document: Document, targets: Sequence[Target], choices: Sequence[str]
     for t, chosen in by_token.items():
         syllables = list(tokens[t].syllables)
         for s, reading in chosen.items():
-            syllables[s] = replace(syllables[s], reading=reading, source=Source.MODEL)
-        tokens[t] = replace(tokens[t], syllables=tuple(syllables))
-    return replace(document, tokens=tuple(tokens))
+            syllables[s] = syllables[s]._replace(reading=reading, source=Source.MODEL)
+        tokens[t] = tokens[t].with_syllables(tuple(syllables))
+    return Document(document.text, tuple(tokens))
 
 
 @dataclass(frozen=True, slots=True)

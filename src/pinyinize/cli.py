@@ -128,6 +128,16 @@ tones_option = click.option(
 )
 
 
+mode_option = click.option(
+    "--mode",
+    type=click.Choice([m.value for m in Mode]),
+    default=Mode.DICTIONARY.value,
+    show_default=True,
+    help="Citation tones (dictionary), 一/不 changes and erhua (textbook), or speech (spoken).",
+)
+per_character_option = click.option(
+    "--per-character", is_flag=True, help="Ruby: one reading over each character."
+)
 output_option = click.option(
     "-o",
     "--output",
@@ -164,14 +174,8 @@ input_format_option = click.option(
 )
 @input_format_option
 @tones_option
-@click.option(
-    "--mode",
-    type=click.Choice([m.value for m in Mode]),
-    default=Mode.DICTIONARY.value,
-    show_default=True,
-    help="Citation tones (dictionary), 一/不 changes and erhua (textbook), or speech (spoken).",
-)
-@click.option("--per-character", is_flag=True, help="Ruby: one reading over each character.")
+@mode_option
+@per_character_option
 @click.option(
     "--annotate",
     "select",
@@ -474,14 +478,8 @@ def _selection_text(value: str) -> str:
     help="How each text is annotated (as for annotate).",
 )
 @tones_option
-@click.option(
-    "--mode",
-    type=click.Choice([m.value for m in Mode]),
-    default=Mode.DICTIONARY.value,
-    show_default=True,
-    help="Citation tones (dictionary), 一/不 changes and erhua (textbook), or speech (spoken).",
-)
-@click.option("--per-character", is_flag=True, help="Ruby: one reading over each character.")
+@mode_option
+@per_character_option
 @click.option(
     "--annotate",
     "select",

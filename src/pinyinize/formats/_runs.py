@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from pinyinize.errors import InputError
 from pinyinize.pipeline import Annotator
@@ -41,6 +42,20 @@ class DocumentOptions:
     orthography: bool = False
     select: Selection | None = None
     force: bool = False
+
+    def annotate(self, annotator: Annotator, text: str, **overrides: Any) -> str:
+        """``annotator.annotate(text)`` with these options; ``overrides`` (a document's own
+        format, ``force``, the ``seen`` set of ``first``) win."""
+        arguments: dict[str, Any] = {
+            "format": self.format or Format.INLINE,
+            "tones": self.tones,
+            "mode": self.mode,
+            "per_character": self.per_character,
+            "orthography": self.orthography,
+            "select": self.select,
+            "force": self.force,
+        }
+        return annotator.annotate(text, **(arguments | overrides))
 
 
 def has_han(text: str) -> bool:
@@ -111,15 +126,10 @@ class Session:
     def _annotate_plain(self, text: str) -> str:
         if not has_han(text):
             return text
-        options = self.options
-        annotated = self.annotator.annotate(
+        annotated = self.options.annotate(
+            self.annotator,
             text,
             format=self.format,
-            tones=options.tones,
-            mode=options.mode,
-            per_character=options.per_character,
-            orthography=options.orthography,
-            select=options.select,
             force=True,  # checked for the whole run in annotate()
             seen=self.seen,
         )

@@ -11,18 +11,7 @@ __all__ = ["annotate_document", "strip_document"]
 
 
 def annotate_document(data: bytes, annotator: Annotator, options: DocumentOptions) -> bytes:
-    text = decode(data)
-    annotated = annotator.annotate(
-        text,
-        format=options.format or Format.INLINE,
-        tones=options.tones,
-        mode=options.mode,
-        per_character=options.per_character,
-        orthography=options.orthography,
-        select=options.select,
-        force=options.force,
-    )
-    return annotated.encode("utf-8")
+    return options.annotate(annotator, decode(data)).encode("utf-8")
 
 
 def strip_document(data: bytes, annotator: Annotator, options: DocumentOptions) -> bytes:

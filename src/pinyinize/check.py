@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pinyinize.pipeline import Annotator
 from pinyinize.scan import is_han
 from pinyinize.spell import Tones, parse_marked, spell, spell_word, split_word
+from pinyinize.strip import strip_ruby
 from pinyinize.tones import Mode
 from pinyinize.types import Document, Source, Token
 
@@ -258,37 +259,46 @@ def _span_problems(
 
 
 def _check_ruby(annotator: Annotator, text: str) -> Iterator[Problem]:
-    for block in _RUBY.finditer(text):
-        for pair in _RUBY_PAIR.finditer(block.group(1)):
-            base, written = pair.group(1), pair.group(2).strip()
-            if not base or not all(map(is_han, base)) or split_word(written) is None:
-                continue
-            analysis = _Analysis(annotator, base)
-            fit = analysis.fit(written, 0, len(base))
-            start = block.start(1) + pair.start(2)
-            where = _Where(text, start)
-            if fit is None or fit[0] != 0:
-                yield where.problem(
-                    "syllables",
-                    start,
-                    start + len(pair.group(2)),
-                    written,
-                    f"{written!r} does not read as {base}",
-                    analysis.written_for(0, len(base), _style_of(written)),
-                )
-                continue
-            syllables = fit[1]
-            wrong = analysis.wrong_readings(0, _spoken(syllables), _is_toneless(written))
-            if wrong or _needs_apostrophe(syllables):
-                right = analysis.written_for(0, len(base), _style_of(written))
-                yield where.problem(
-                    "reading" if wrong else "apostrophe",
-                    start,
-                    start + len(pair.group(2)),
-                    written,
-                    f"{base} is written {right}",
-                    right,
-                )
+    """Ruby readings, each checked against the pipeline's view of the whole stripped text:
+    a reading depends on the words around its base, not on the base alone."""
+    pairs = [
+        (block.start(1) + pair.start(2), pair.group(1), pair.group(2))
+        for block in _RUBY.finditer(text)
+        for pair in _RUBY_PAIR.finditer(block.group(1))
+    ]
+    if not pairs:
+        return
+    plain = strip_ruby(text)
+    analysis = _Analysis(annotator, plain)
+    cursor = 0
+    for start, base, raw in pairs:
+        written = raw.strip()
+        offset = plain.find(base, cursor) if base else -1
+        if offset < 0 or not all(map(is_han, base)) or split_word(written) is None:
+            continue
+        cursor = offset + len(base)
+        yield from _ruby_problems(analysis, _Where(text, start), start, offset, base, raw)
+
+
+def _ruby_problems(
+    analysis: _Analysis, where: _Where, start: int, offset: int, base: str, raw: str
+) -> Iterator[Problem]:
+    written = raw.strip()
+    end = offset + len(base)
+    style = _style_of(written)
+    fit = analysis.fit(written, offset, end)
+    if fit is None or fit[0] != offset:
+        right = analysis.written_for(offset, end, style)
+        message = f"{written!r} does not read as {base}"
+        yield where.problem("syllables", start, start + len(raw), written, message, right)
+        return
+    syllables = fit[1]
+    wrong = analysis.wrong_readings(offset, _spoken(syllables), _is_toneless(written))
+    if wrong or _needs_apostrophe(syllables):
+        right = analysis.written_for(offset, end, style)
+        kind = "reading" if wrong else "apostrophe"
+        message = f"{base} is written {right}"
+        yield where.problem(kind, start, start + len(raw), written, message, right)
 
 
 # Shared helpers -------------------------------------------------------------------------

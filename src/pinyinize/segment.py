@@ -16,6 +16,8 @@ from pinyinize.types import Document, Token
 
 __all__ = ["Segmenter"]
 
+_UNSEEN = object()
+
 
 class Segmenter:
     """Maximum-probability segmentation; ``extra_words`` (word → frequency) join the lexicon."""
@@ -31,6 +33,7 @@ class Segmenter:
                 longest[word[0]] = max(longest.get(word[0], 1), len(word))
             self._longest = longest
         self._log_total = lexicon.log_total
+        self._pos: dict[str, str | None] = {}  # POS of each word segmented so far
 
     def __call__(self, document: Document) -> Document:
         tokens: list[Token] = []
@@ -75,8 +78,10 @@ class Segmenter:
         start = 0
         while start < len(text):
             end = cut[start]
-            word = run.text[start:end]
-            pos = self._lexicon.pos(text[start:end])
-            tokens.append(Token(word, run.start + start, run.start + end, True, pos=pos))
+            word = text[start:end]
+            pos = self._pos.get(word, _UNSEEN)
+            if pos is _UNSEEN:
+                pos = self._pos[word] = self._lexicon.pos(word)
+            tokens.append(Token(run.text[start:end], run.start + start, run.start + end, True, pos))
             start = end
         return tokens

@@ -22,13 +22,15 @@ def fill_open_syllables(
     document: Document, choose: Callable[[Syllable], str], source: Source
 ) -> Document:
     """Apply ``choose`` to each open syllable that has candidates; keep the rest as they are."""
-    tokens = []
-    for token in document.tokens:
-        if any(s.reading is None and s.candidates for s in token.syllables):
-            syllables = tuple(
-                s.decided(choose(s), source) if s.reading is None and s.candidates else s
-                for s in token.syllables
-            )
-            token = token.with_syllables(syllables)
-        tokens.append(token)
+    tokens = list(document.tokens)
+    for index, token in enumerate(tokens):
+        for syllable in token.syllables:
+            if syllable.reading is None and syllable.candidates:
+                tokens[index] = token.with_syllables(
+                    tuple(
+                        s.decided(choose(s), source) if s.reading is None and s.candidates else s
+                        for s in token.syllables
+                    )
+                )
+                break
     return Document(document.text, tuple(tokens))

@@ -27,6 +27,7 @@ class FrequencyPrior(Disambiguator):
 
     def __init__(self, counts: ReadingCounts | None = None) -> None:
         self._counts = counts
+        self._choices: dict[tuple[str, tuple[str, ...]], str] = {}  # the same few thousand keys
 
     @property
     def counts(self) -> ReadingCounts:
@@ -35,9 +36,14 @@ class FrequencyPrior(Disambiguator):
         return self._counts
 
     def choose(self, syllable: Syllable) -> str:
-        seen = self.counts.get(syllable.char, {})
-        ranked = enumerate(syllable.candidates)
-        return max(ranked, key=lambda item: (seen.get(item[1], 0), -item[0]))[1]
+        key = (syllable.char, syllable.candidates)
+        choice = self._choices.get(key)
+        if choice is None:
+            seen = self.counts.get(syllable.char, {})
+            ranked = enumerate(syllable.candidates)
+            choice = max(ranked, key=lambda item: (seen.get(item[1], 0), -item[0]))[1]
+            self._choices[key] = choice
+        return choice
 
     def __call__(self, document: Document) -> Document:
         return fill_open_syllables(document, self.choose, Source.CHARACTER)

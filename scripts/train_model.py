@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import train_prior  # beside this script: the same CPP train label counts
 
 from pinyinize.disambiguate.model import (
     FEATURE_VERSION,
@@ -103,13 +104,7 @@ def read_split(folder: Path, name: str) -> list[tuple[str, int, str]]:
 
 def train_label_counts(cpp: Path) -> dict[str, dict[str, int]]:
     """Reading counts per character from the CPP train labels (no sentences exist)."""
-    counts: dict[str, Counter[str]] = defaultdict(Counter)
-    chars = read_lines(cpp / "train.char.reconstructed.tsv")
-    for char_line, label in zip(chars, read_lines(cpp / "train.lb"), strict=True):
-        char, status = char_line.split("\t")
-        if status == "ok":
-            counts[char][parse_marked(label)] += 1
-    return {char: dict(c) for char, c in counts.items()}
+    return {char: dict(c) for char, c in train_prior.train_label_counts(cpp).items()}
 
 
 def make_examples(

@@ -27,13 +27,20 @@ def read_lines(path: Path) -> list[str]:
     return path.read_text(encoding="utf-8").splitlines()
 
 
-def count_readings(cpp: Path) -> dict[str, Counter[str]]:
+def train_label_counts(cpp: Path) -> dict[str, Counter[str]]:
+    """Reading counts per character from the CPP train labels (no train sentences exist)."""
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     chars = read_lines(cpp / "train.char.reconstructed.tsv")
     for char_line, label in zip(chars, read_lines(cpp / "train.lb"), strict=True):
         char, status = char_line.split("\t")
         if status == "ok":
             counts[char][parse_marked(label)] += 1
+    return counts
+
+
+def count_readings(cpp: Path) -> dict[str, Counter[str]]:
+    """The train label counts plus the CPP dev labels."""
+    counts = train_label_counts(cpp)
     for sentence, label in zip(
         read_lines(cpp / "dev.sent"), read_lines(cpp / "dev.lb"), strict=True
     ):

@@ -341,8 +341,9 @@ def run_batch(
         chunks = _chunks(source, progress.lines, chunk_size)
         for result in ordered(submitter, settings, chunks, window=max(2, jobs * 4)):
             _write(out, errors, result)
-            for line, reason in result.errors if on_error else ():
-                on_error(line, reason)
+            if on_error is not None:
+                for line, reason in result.errors:
+                    on_error(line, reason)
             progress.lines += result.lines
             progress.output_bytes, progress.errors_bytes = _sync(out), _sync(errors)
             _save_progress(progress_file, progress)

@@ -16,8 +16,6 @@ from pinyinize.types import Document, Token
 
 __all__ = ["Segmenter"]
 
-_UNSEEN = object()
-
 
 class Segmenter:
     """Maximum-probability segmentation; ``extra_words`` (word → frequency) join the lexicon."""
@@ -79,8 +77,9 @@ class Segmenter:
         while start < len(text):
             end = cut[start]
             word = text[start:end]
-            pos = self._pos.get(word, _UNSEEN)
-            if pos is _UNSEEN:
+            if word in self._pos:
+                pos = self._pos[word]
+            else:
                 pos = self._pos[word] = self._lexicon.pos(word)
             tokens.append(Token(run.text[start:end], run.start + start, run.start + end, True, pos))
             start = end

@@ -69,8 +69,10 @@ def resolve(name: str, options: DocumentOptions) -> tuple[DocumentType, Document
     if options.format is None:
         options = _with_format(options, document_type.formats[0])
     elif options.format not in document_type.formats:
-        known = ", ".join(f.value for f in document_type.formats)
-        raise InputError(f"{name} documents take the {known} format(s), not {options.format.value}")
+        formats = ", ".join(f.value for f in document_type.formats)
+        raise InputError(
+            f"{name} documents take the {formats} format(s), not {options.format.value}"
+        )
     return document_type, options
 
 

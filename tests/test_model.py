@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from pinyinize import Annotator, DataError, Document, Lexicon, Source
 from pinyinize.disambiguate.model import ContextModel
 
-from conftest import shared_file
+from conftest import accuracy, marked_items
 
 WEIGHTS = Path(str(resources.files("pinyinize") / "data" / "model.npz"))
 
@@ -172,12 +172,5 @@ def test_weights_are_read_on_first_use_only(tmp_path):
 
 
 def test_g2pl_dev_slice_floor(with_model):
-    sentences = shared_file("data/g2pl/dev.sent").read_text(encoding="utf-8").splitlines()
-    labels = shared_file("data/g2pl/dev.lb").read_text(encoding="utf-8").splitlines()
-    items = list(zip(sentences, labels, strict=True))[:1000]
-    correct = 0
-    for sentence, label in items:
-        index = sentence.index("▁")
-        predicted = with_model.readings(sentence.replace("▁", ""))[index]
-        correct += predicted == label.replace("u:", "v")
-    assert correct / len(items) >= G2PL_FLOOR, f"{correct}/{len(items)}"
+    right, total = accuracy(with_model, marked_items("data/g2pl/dev")[:1000])
+    assert right / total >= G2PL_FLOOR, f"{right}/{total}"

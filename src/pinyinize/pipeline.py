@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
-from pinyinize.disambiguate import Disambiguator, FrequencyPrior
+from pinyinize.disambiguate import Disambiguator
 from pinyinize.errors import InputError
 from pinyinize.lexicon import Lexicon
 from pinyinize.lookup import LookUp
@@ -61,7 +61,7 @@ def _break_before(text: str, start: int, stop: int) -> int:
 def _default_disambiguator(lexicon: Lexicon) -> Disambiguator:
     from pinyinize.disambiguate.model import ContextModel  # imports numpy: only when used
 
-    return ContextModel(lexicon=lexicon, fallback=FrequencyPrior())
+    return ContextModel(lexicon=lexicon)  # the frequency prior decides what it does not
 
 
 def _as_selection(select: str | Selection) -> Selection:

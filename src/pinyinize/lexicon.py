@@ -27,6 +27,7 @@ __all__ = [
     "Lexicon",
     "WordEntry",
     "WordTable",
+    "longest_words_by_pair",
     "read_word_table",
     "write_word_table",
 ]
@@ -79,18 +80,22 @@ class Lexicon:
         hsk: Mapping[tuple[str, str], int] | None = None,
     ) -> None:
         self._chars = chars
-        self._table = words
+        # The columns are kept as tuples, not the table's lists: a tuple of strings or ints
+        # drops out of the garbage collector's sight after its first pass, while the collector
+        # walks a list of half a million items on every full collection, which took a quarter
+        # of the time of a long text.
+        self._pos = tuple(words.pos)
+        self._readings = tuple(words.readings)
+        self._frequency_column = tuple(words.frequencies)
         self._index = dict(zip(words.words, range(len(words.words)), strict=True))
         self._hsk = hsk or {}  # (word or char, "word"|"char") → HSK 3.0 level, 7 = band 7-9
         # The segmenter's hot loop reads these two directly: word → frequency, and for each
-        # first character the longest word that starts with it (most start only short words).
+        # first two characters the longest word that starts with them.  Keyed by two
+        # characters, not one, because most pairs start no word at all (the segmenter then
+        # tries no longer words there) and the rest start only short ones.
         self.frequencies: Mapping[str, int] = dict(zip(words.words, words.frequencies, strict=True))
-        longest: dict[str, int] = {}
-        for word in words.words:
-            if len(word) > longest.get(word[0], 0):
-                longest[word[0]] = len(word)
-        self.longest_word_from: Mapping[str, int] = longest
-        self.max_word_length = max(longest.values(), default=1)
+        self.longest_word_from_pair: Mapping[str, int] = longest_words_by_pair(words.words)
+        self.max_word_length = max(self.longest_word_from_pair.values(), default=1)
         self.total_frequency = sum(self.frequencies.values()) or 1
         self.log_total = math.log(self.total_frequency)
         self._simplify_table = str.maketrans(
@@ -127,18 +132,17 @@ class Lexicon:
         index = self._index.get(word)
         if index is None:
             return None
-        table = self._table
-        readings = table.readings[index]
+        readings = self._readings[index]
         return WordEntry(
-            table.frequencies[index],
-            table.pos[index],
+            self._frequency_column[index],
+            self._pos[index],
             tuple(readings.split()) if readings != "-" else None,
         )
 
     def pos(self, word: str) -> str | None:
         """The word's part-of-speech tag (jieba's tag set), or None for an unlisted word."""
         index = self._index.get(word)
-        return self._table.pos[index] if index is not None else None
+        return self._pos[index] if index is not None else None
 
     def frequency(self, word: str) -> int:
         return self.frequencies.get(word, 0)
@@ -153,6 +157,17 @@ class Lexicon:
 
     def __contains__(self, word: object) -> bool:
         return word in self._index
+
+
+def longest_words_by_pair(words: Iterable[str]) -> dict[str, int]:
+    """For each pair of characters that starts a word of two or more, that longest length."""
+    longest: dict[str, int] = {}
+    for word in words:
+        if len(word) > 1:
+            pair = word[:2]
+            if len(word) > longest.get(pair, 0):
+                longest[pair] = len(word)
+    return longest
 
 
 @lru_cache(maxsize=1)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from typing import cast
 
 from pinyinize.lexicon import Lexicon, longest_words_by_pair
 from pinyinize.types import Document, Token
@@ -37,6 +38,7 @@ class Segmenter:
             self._longest = longest
         self._log_total = lexicon.log_total
         self._pos: dict[str, str | None] = {}  # POS of each word segmented so far
+        self._char_scores: dict[str, float] = {}  # see _char_score
 
     def __call__(self, document: Document) -> Document:
         # Lookups use the simplified form, so traditional text segments like simplified text;
@@ -53,21 +55,24 @@ class Segmenter:
 
     def _best_cuts(self, text: str) -> list[int]:
         """cut[i]: where the word that starts at i ends, on the most probable path."""
-        frequencies, longest, log_total, log = (
-            self._frequencies,
-            self._longest,
-            self._log_total,
-            math.log,
-        )
+        frequencies, log_total, log = self._frequencies, self._log_total, math.log
         length = len(text)
+        # The per-character work runs in C (map over the text): each character's score as a
+        # word of its own, and how far the longest word that starts with each pair of
+        # characters reaches.  The loop below then only tries longer words where one starts.
+        cached = list(map(self._char_scores.get, text))
+        if None in cached:  # a character not seen before: score them one by one
+            singles = [self._char_score(char) for char in text]
+        else:
+            singles = cast("list[float]", cached)
+        reaches = list(map(self._longest.get, map(str.__add__, text, text[1:])))
+        reaches.append(None)  # the last character starts no pair
         best = [0.0] * (length + 1)
         cut = [length] * (length + 1)
         for start in range(length - 1, -1, -1):
-            # An unlisted single character is still a (rare) word: frequency 1.
-            best_score = log(frequencies.get(text[start]) or 1) - log_total + best[start + 1]
+            best_score = singles[start] + best[start + 1]
             best_end = start + 1
-            # No longer word starts here unless the next two characters start one.
-            reach = longest.get(text[start : start + 2])
+            reach = reaches[start]
             if reach:
                 for end in range(start + 2, min(length, start + reach) + 1):
                     frequency = frequencies.get(text[start:end])
@@ -77,6 +82,15 @@ class Segmenter:
                             best_score, best_end = score, end
             best[start], cut[start] = best_score, best_end
         return cut
+
+    def _char_score(self, char: str) -> float:
+        """Log probability of ``char`` as a word; an unlisted one still is a rare word
+        (frequency 1).  Cached: a text has a few thousand distinct characters."""
+        score = self._char_scores.get(char)
+        if score is None:
+            frequency = self._frequencies.get(char) or 1
+            score = self._char_scores[char] = math.log(frequency) - self._log_total
+        return score
 
     def _segment_run(self, run: Token, text: str, tokens: list[Token]) -> None:
         """Append the words of ``run`` (whose simplified form is ``text``) to ``tokens``."""

@@ -32,24 +32,36 @@ class LookUp:
         self._plans: dict[str, Plan] = {}
 
     def __call__(self, document: Document) -> Document:
-        tokens = tuple([self._look_up(t) if t.is_han else t for t in document.tokens])
-        return Document(document.text, tokens)
+        # One loop over the tokens with no call per token: it runs once per word of the text.
+        plans = self._plans
+        tokens: list[Token] = []
+        for token in document.tokens:
+            text, start, end, is_han, pos, _, selected = token
+            if not is_han:
+                tokens.append(token)
+                continue
+            plan = plans.get(text) or self._new_plan(text)
+            # All seven fields, as Syllable(...) would fill them (no citation, not merged).
+            if len(plan) == 1:  # about half the words: no comprehension to set up
+                char, own, reading, source = plan[0]
+                syllables: tuple[Syllable, ...] = (
+                    _new(Syllable, (char, start, own, reading, source, None, False)),
+                )
+            else:
+                syllables = tuple(
+                    [
+                        _new(Syllable, (char, start + index, own, reading, source, None, False))
+                        for index, (char, own, reading, source) in enumerate(plan)
+                    ]
+                )
+            tokens.append(_new(Token, (text, start, end, is_han, pos, syllables, selected)))
+        return Document(document.text, tuple(tokens))
 
-    def _look_up(self, token: Token) -> Token:
-        text, start, end, is_han, pos, _, selected = token
-        plan = self._plans.get(text)
-        if plan is None:
-            if len(self._plans) >= _PLAN_CACHE_SIZE:
-                self._plans.clear()
-            plan = self._plans[text] = self._plan(text)
-        # All seven fields, as Syllable(...) would fill them (no citation, not merged).
-        syllables = tuple(
-            [
-                _new(Syllable, (char, start + index, own, reading, source, None, False))
-                for index, (char, own, reading, source) in enumerate(plan)
-            ]
-        )
-        return _new(Token, (text, start, end, is_han, pos, syllables, selected))
+    def _new_plan(self, word: str) -> Plan:
+        if len(self._plans) >= _PLAN_CACHE_SIZE:
+            self._plans.clear()
+        plan = self._plans[word] = self._plan(word)
+        return plan
 
     def _plan(self, word: str) -> Plan:
         readings, source = self._word_readings(word)

@@ -144,13 +144,18 @@ class Annotator:
         """One entry per input character: its reading, or None when it is not read as Han
         (or is an erhua 儿 merged into the syllable before it in textbook and spoken modes)."""
         style = Tones(tones)
+        spelled: dict[str, str] = {}  # a text has a few hundred distinct readings
         result: list[str | None] = []
         for chunk in split_into_chunks(text):
             readings: list[str | None] = [None] * len(chunk)
             for token in self.analyze(chunk, mode=mode).tokens:
                 for syllable in token.syllables:
-                    if syllable.reading:
-                        readings[syllable.offset] = spell(syllable.reading, style)
+                    reading = syllable.reading
+                    if reading:
+                        surface = spelled.get(reading)
+                        if surface is None:
+                            surface = spelled[reading] = spell(reading, style)
+                        readings[syllable.offset] = surface
             result.extend(readings)
         return result
 

@@ -8,7 +8,7 @@ from pinyinize.disambiguate import FrequencyPrior
 from pinyinize.lookup import LookUp
 from pinyinize.scan import is_han, scan
 from pinyinize.segment import Segmenter
-from pinyinize.types import Document, Source
+from pinyinize.types import Document, Source, Syllable, Token
 
 from helpers import write_tiny_lexicon
 
@@ -135,3 +135,18 @@ def test_stages_pass_documents(annotator):
     for stage in annotator.stages.values():
         document = stage(document)
         assert isinstance(document, Document)
+
+
+def test_stages_build_complete_records(annotator):
+    """scan, segment and look-up build Tokens and Syllables with tuple.__new__ (for speed):
+    each must have every field, as Token(...) and Syllable(...) would fill them."""
+    document = Document("他还了书，Hello 银行行长說了算。")
+    for name in ("scan", "segment", "look_up"):
+        document = annotator.stages[name](document)
+        for token in document.tokens:
+            assert len(token) == len(Token._fields)
+            assert token.selected is True
+            for syllable in token.syllables:
+                assert len(syllable) == len(Syllable._fields)
+                assert (syllable.citation, syllable.merged) == (None, False)
+    assert sum(len(t.syllables) for t in document.tokens) == sum(map(is_han, document.text))

@@ -15,6 +15,7 @@ HAN_RANGES = (
 )
 _HAN_RUN = re.compile(f"[{HAN_RANGES}]+")
 _HAN_CHAR = re.compile(f"[{HAN_RANGES}]")
+_new = tuple.__new__
 
 
 def is_han(char: str) -> bool:
@@ -23,13 +24,18 @@ def is_han(char: str) -> bool:
 
 def scan(text: str) -> Document:
     """Cover ``text`` with alternating Han and non-Han tokens (not yet segmented)."""
+    # Tokens are built from all seven fields with tuple.__new__, as Token(...) would fill them
+    # but without its Python-level __new__: there is one or two per clause of the text.
     tokens = []
     position = 0
     for match in _HAN_RUN.finditer(text):
-        if match.start() > position:
-            tokens.append(Token(text[position : match.start()], position, match.start(), False))
-        tokens.append(Token(match.group(), match.start(), match.end(), True))
-        position = match.end()
+        start, end = match.span()
+        if start > position:
+            tokens.append(
+                _new(Token, (text[position:start], position, start, False, None, (), True))
+            )
+        tokens.append(_new(Token, (match.group(), start, end, True, None, (), True)))
+        position = end
     if position < len(text):
-        tokens.append(Token(text[position:], position, len(text), False))
+        tokens.append(_new(Token, (text[position:], position, len(text), False, None, (), True)))
     return Document(text, tuple(tokens))

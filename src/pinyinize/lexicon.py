@@ -45,6 +45,10 @@ class CharEntry:
     simplified: str | None  # its simplified form, when it is a traditional character
 
 
+# A CharEntry's fields, as the Lexicon keeps them.
+CharRow = tuple[tuple[str, ...], tuple[int, ...], int, "str | None"]
+
+
 @dataclass(frozen=True, slots=True)
 class WordEntry:
     frequency: int
@@ -79,7 +83,12 @@ class Lexicon:
         words: WordTable,
         hsk: Mapping[tuple[str, str], int] | None = None,
     ) -> None:
-        self._chars = chars
+        # Rows of plain tuples rather than the CharEntry objects: like the word columns below,
+        # they then drop out of the garbage collector's walks (tens of thousands of them).
+        self._chars: dict[str, CharRow] = {
+            char: (entry.readings, entry.counts, entry.tgh_index, entry.simplified)
+            for char, entry in chars.items()
+        }
         # The columns are kept as tuples, not the table's lists: a tuple of strings or ints
         # drops out of the garbage collector's sight after its first pass, while the collector
         # walks a list of half a million items on every full collection, which took a quarter
@@ -118,15 +127,19 @@ class Lexicon:
         return cls(read_chars(Path(chars_path)), read_word_table(Path(words_path)), hsk)
 
     def char(self, char: str) -> CharEntry | None:
-        entry = self._chars.get(char)
-        if entry is None:
-            simplified = char.translate(self._simplify_table)
-            entry = self._chars.get(simplified) if simplified != char else None
-        return entry
+        row = self._char_row(char)
+        return CharEntry(*row) if row else None
 
     def candidates(self, char: str) -> tuple[str, ...]:
-        entry = self.char(char)
-        return entry.readings if entry else ()
+        row = self._char_row(char)
+        return row[0] if row else ()
+
+    def _char_row(self, char: str) -> CharRow | None:
+        row = self._chars.get(char)
+        if row is None:
+            simplified = char.translate(self._simplify_table)
+            row = self._chars.get(simplified) if simplified != char else None
+        return row
 
     def word(self, word: str) -> WordEntry | None:
         index = self._index.get(word)

@@ -10,7 +10,10 @@ Data (all under ../shared/data, never CPP test):
 Each labelled sentence goes through the pipeline up to look-up, so the features are those
 the model sees at run time (the same ``document_keys`` function builds them).  The model is a
 multinomial log-linear scorer over each character's own candidates with hashed features,
-trained with mini-batch AdaGrad and fixed seeds, so a rerun gives the same weights.
+trained with mini-batch AdaGrad and fixed seeds, so a rerun gives the same weights.  Its
+window features also read characters as distributional classes, clustered here from the
+neighbours characters have in the lexicon's words and in the training sentences (no labels
+used), so that context learnt next to one character carries over to similar ones.
 
 It reports, with and without the model, the pipeline accuracy of a 5-fold cross-validation
 on CPP dev (trained on the other folds plus g2pL) and of g2pL dev (trained on g2pL train
@@ -18,14 +21,16 @@ plus CPP dev), then trains on everything and writes ``src/pinyinize/data/model.n
 ``model.json``.  ``--test`` also scores CPP test once, through the real pipeline with the
 packaged weights (report only; never used for tuning).
 
-    .venv/bin/python scripts/train_model.py            # about 70 s on 2 cores
+    .venv/bin/python scripts/train_model.py            # about 3 min on 2 cores
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime
+import itertools
 import json
+import math
 import sys
 import tempfile
 import time
@@ -41,6 +46,7 @@ import train_prior  # beside this script: the same CPP train label counts
 from pinyinize.disambiguate.model import (
     FEATURE_VERSION,
     FORMAT_VERSION,
+    CharClasses,
     ContextModel,
     PriorFeatures,
     bucket,
@@ -64,13 +70,18 @@ SEED = 20240601
 class Config:
     """Training settings (chosen by the cross-validation this script prints)."""
 
-    hash_bits: int = 20
-    epochs: int = 5
-    learning_rate: float = 0.1
+    hash_bits: int = 22
+    epochs: int = 8
+    learning_rate: float = 0.05
     l2: float = 1e-6
     batch: int = 64
     decide_words: bool = True
     all_open: bool = False
+    class_chars: int = 12000  # characters that get a distributional class
+    class_contexts: int = 3000  # neighbours counted for them
+    class_dims: int = 100
+    fine_classes: int = 512
+    coarse_classes: int = 64
 
 
 @dataclass
@@ -112,6 +123,7 @@ def make_examples(
     dataset: str,
     annotator: Annotator,
     prior: PriorFeatures,
+    classes: CharClasses,
 ) -> list[Example]:
     """Run look-up on each sentence and build the features of its target syllable."""
     stages = annotator.stages
@@ -152,7 +164,7 @@ def make_examples(
                 )
             )
             continue
-        keys, owners, _ = document_keys(document, simplified, [target], lexicon, prior)
+        keys, owners, _ = document_keys(document, simplified, [target], lexicon, prior, classes)
         open_ = syllable.reading is None
         chosen = baseline.choose(syllable) if open_ else syllable.reading
         gold_index = target.candidates.index(gold) if gold in target.candidates else -1
@@ -170,6 +182,92 @@ def make_examples(
             )
         )
     return examples
+
+
+@dataclass(frozen=True)
+class ClassTable:
+    """Distributional classes of characters (``CharClasses``), as stored in the npz."""
+
+    code_points: np.ndarray  # uint32
+    fine: np.ndarray  # int16
+    coarse: np.ndarray  # int16
+
+    def classes(self) -> CharClasses:
+        return CharClasses(self.code_points, self.fine, self.coarse)
+
+
+def char_classes(lexicon: Lexicon, sentences: Sequence[str], config: Config) -> ClassTable:
+    """Cluster characters by the characters they stand next to (Brown-cluster style).
+
+    Counts left and right neighbours in the lexicon's words (weighted by log frequency, as a
+    stand-in for running text) and in the training sentences; positive PMI over the most
+    common neighbours, a randomised SVD, then spherical k-means at two granularities.
+    Plain numpy with fixed seeds: a rerun gives the same classes.
+    """
+    pairs: Counter[tuple[str, str]] = Counter()
+    for word, frequency in sorted(lexicon.frequencies.items()):
+        if len(word) > 1:
+            _count_neighbours(pairs, word, math.log1p(frequency) + 1.0)
+    for sentence in sentences:
+        _count_neighbours(pairs, lexicon.simplify(sentence), 1.0)
+    totals: Counter[str] = Counter()
+    for (left, right), weight in pairs.items():
+        totals[left] += weight
+        totals[right] += weight
+    ranked = sorted(totals, key=lambda char: (-totals[char], char))
+    chars = [c for c in ranked[: config.class_chars] if totals[c] >= 5 and c not in "^$"]
+    contexts = ranked[: config.class_contexts]
+    embedding = _embed(pairs, chars, contexts, config.class_dims)
+    return ClassTable(
+        np.array([ord(c) for c in chars], dtype=np.uint32),
+        _kmeans(embedding, config.fine_classes).astype(np.int16),
+        _kmeans(embedding, config.coarse_classes).astype(np.int16),
+    )
+
+
+def _count_neighbours(pairs: Counter[tuple[str, str]], text: str, weight: float) -> None:
+    text = f"^{text}$"
+    for left, right in itertools.pairwise(text):
+        pairs[(left, right)] += weight
+
+
+def _embed(
+    pairs: Counter[tuple[str, str]], chars: list[str], contexts: list[str], dims: int
+) -> np.ndarray:
+    """Unit-length rows: PPMI of (char, left or right neighbour), randomised SVD."""
+    row = {c: i for i, c in enumerate(chars)}
+    column = {c: i for i, c in enumerate(contexts)}
+    n = len(contexts)
+    counts = np.zeros((len(chars), 2 * n))
+    for (left, right), weight in pairs.items():
+        if left in row and right in column:
+            counts[row[left], n + column[right]] += weight
+        if right in row and left in column:
+            counts[row[right], column[left]] += weight
+    expected = counts.sum(1, keepdims=True) * counts.sum(0, keepdims=True) / counts.sum()
+    ratio = np.divide(counts, expected, out=np.ones_like(counts), where=counts > 0)
+    ppmi = np.maximum(np.log(ratio), 0)
+    rng = np.random.default_rng(SEED)
+    basis = np.linalg.qr(ppmi @ rng.standard_normal((2 * n, dims + 20)))[0]
+    for _ in range(2):  # power iterations sharpen the leading directions
+        basis = np.linalg.qr(ppmi @ (ppmi.T @ basis))[0]
+    u, sigma, _ = np.linalg.svd(basis.T @ ppmi, full_matrices=False)
+    vectors = (basis @ u[:, :dims]) * np.sqrt(sigma[:dims])
+    return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
+
+
+def _kmeans(vectors: np.ndarray, k: int, rounds: int = 25) -> np.ndarray:
+    """Spherical k-means (cosine), seeded; returns each row's class."""
+    rng = np.random.default_rng(SEED + k)
+    centres = vectors[rng.choice(len(vectors), k, replace=False)]
+    labels = np.zeros(len(vectors), dtype=np.int64)
+    for _ in range(rounds):
+        labels = np.argmax(vectors @ centres.T, axis=1)
+        sums = np.zeros_like(centres)
+        np.add.at(sums, labels, vectors)
+        norms = np.linalg.norm(sums, axis=1, keepdims=True)
+        centres = np.where(norms > 0, sums / np.maximum(norms, 1e-9), centres)
+    return labels
 
 
 class _EveryChar:
@@ -306,7 +404,7 @@ SCOPES = {  # name: (all_open, decide_words)
 
 def cross_validate(
     data: dict[str, list[Example]], prior_counts: dict[str, dict[str, int]], config: Config
-) -> tuple[dict[str, float], list[tuple[Example, str | None]]]:
+) -> dict[str, float]:
     """CPP dev 5-fold CV (+ all g2pL) and g2pL dev (trained on g2pL train + CPP dev), for
     each choice of the syllables the model decides (``SCOPES``)."""
     cpp_dev, g2pl_train, g2pl_dev = data["cpp_dev"], data["g2pl_train"], data["g2pl_dev"]
@@ -335,32 +433,14 @@ def cross_validate(
         metrics[f"cpp_dev_cv_{name}"] = accuracy(cpp_dev, cv_choices, cv_scopes)
         dev_scope = make_scope(prior_counts, dev_train, all_open=all_open, decide_words=words)
         metrics[f"g2pl_dev_{name}"] = accuracy(g2pl_dev, dev_choices, [dev_scope] * len(g2pl_dev))
-    return metrics, list(zip(cpp_dev + g2pl_dev, cv_choices + dev_choices, strict=True))
-
-
-def validated_scope(scope: Scope, held_out: Sequence[tuple[Example, str | None]]) -> Scope:
-    """Keep the characters (open ones and word-given ones apart) for which the model, on
-    sentences it was not trained on, is right more often than the pipeline without it.
-
-    Elsewhere the lexicon or the prior already does as well (的 is de in nearly every
-    sentence), and deciding those syllables would only cost time."""
-    gain: Counter[tuple[str, bool]] = Counter()
-    for example, choice in held_out:
-        if scope.decides(example):
-            right = (choice == example.gold) - (example.baseline == example.gold)
-            gain[(example.char, example.open)] += right
-    return Scope(
-        frozenset(char for char in scope.open_chars if gain[(char, True)] > 0),
-        frozenset(char for char in scope.word_chars if gain[(char, False)] > 0),
-        scope.all_open,
-        scope.decide_words,
-    )
+    return metrics
 
 
 def write_model(
     weights: np.ndarray,
     config: Config,
     prior_counts: dict[str, dict[str, int]],
+    class_table: ClassTable,
     scope: Scope,
     metrics: dict[str, float],
     counts: dict[str, int],
@@ -373,6 +453,9 @@ def write_model(
         prior_chars=np.array([c for c, _, _ in rows]),
         prior_readings=np.array([r for _, r, _ in rows]),
         prior_counts=np.array([n for _, _, n in rows], dtype=np.int32),
+        class_code_points=class_table.code_points,
+        class_fine=class_table.fine,
+        class_coarse=class_table.coarse,
         open_chars=np.array(sorted(scope.open_chars)),
         word_chars=np.array(sorted(scope.word_chars)),
     )
@@ -385,7 +468,7 @@ def write_model(
             "open_chars": len(scope.open_chars),
             "word_chars": len(scope.word_chars),
             "why": "open polyphones of chars seen with 2+ readings in the labels; word readings"
-            " of chars whose word reading a training sentence contradicted (CV-chosen)",
+            " of chars whose word reading a training sentence contradicted",
         },
         "training": {
             "epochs": config.epochs,
@@ -454,23 +537,27 @@ def main() -> int:
     annotator = Annotator(lexicon=Lexicon.default())
     prior_counts = train_label_counts(args.data / "cpp")
     prior = PriorFeatures(prior_shares(prior_counts))
-    data = {
-        name: make_examples(read_split(args.data / folder, split), name, annotator, prior)
+    splits = {
+        name: read_split(args.data / folder, split)
         for name, folder, split in (
             ("cpp_dev", "cpp", "dev"),
             ("g2pl_train", "g2pl", "train"),
             ("g2pl_dev", "g2pl", "dev"),
         )
     }
+    sentences = [text for rows in splits.values() for text, _, _ in rows]
+    class_table = char_classes(annotator.lexicon, sentences, config)
+    classes = class_table.classes()
+    data = {
+        name: make_examples(rows, name, annotator, prior, classes) for name, rows in splits.items()
+    }
     print(f"features built in {time.perf_counter() - started:.0f} s")
     metrics = {
         "cpp_dev_baseline": accuracy(data["cpp_dev"], None, []),
         "g2pl_dev_baseline": accuracy(data["g2pl_dev"], None, []),
     }
-    held_out: list[tuple[Example, str | None]] = []
-    if not args.no_cv:
-        cv_metrics, held_out = cross_validate(data, prior_counts, config)
-        metrics.update(cv_metrics)
+    if not (args.no_cv or args.check):  # the check compares weights only, not the metrics
+        metrics.update(cross_validate(data, prior_counts, config))
     for name, value in metrics.items():
         print(f"{name:24} {value:.4f}")
     everything = data["cpp_dev"] + data["g2pl_train"] + data["g2pl_dev"]
@@ -479,17 +566,10 @@ def main() -> int:
     scope = make_scope(
         prior_counts, everything, all_open=config.all_open, decide_words=config.decide_words
     )
-    if held_out:  # without cross-validation (--no-cv, quick experiments) the scope is unchecked
-        scope = validated_scope(scope, held_out)
-        metrics["cpp_dev_cv_validated_scope (optimistic)"] = accuracy(
-            data["cpp_dev"],
-            [choice for example, choice in held_out if example.dataset == "cpp_dev"],
-            [scope] * len(data["cpp_dev"]),
-        )
-        print(f"validated scope: {len(scope.open_chars)} open, {len(scope.word_chars)} word chars")
+    print(f"scope: {len(scope.open_chars)} open, {len(scope.word_chars)} word chars")
     if args.check:
-        return check_weights(weights, config, prior_counts, scope, metrics, counts)
-    write_model(weights, config, prior_counts, scope, metrics, counts)
+        return check_weights(weights, config, prior_counts, class_table, scope, metrics, counts)
+    write_model(weights, config, prior_counts, class_table, scope, metrics, counts)
     print(f"wrote {OUTPUT} in {time.perf_counter() - started:.0f} s")
     if args.test:  # once, at the very end: through the real pipeline and packaged weights
         rows = read_split(args.data / "cpp", "test")

@@ -35,8 +35,8 @@ from pinyinize.types import Document, Source
 
 __all__ = ["ContextModel"]
 
-FORMAT_VERSION = 1
-FEATURE_VERSION = 1
+FORMAT_VERSION = 2
+FEATURE_VERSION = 2
 # Fibonacci hashing: multiply the 64-bit (feature, candidate) key, keep the top bits.
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _SHARED = zlib.crc32(b"*shared*")  # the "candidate" of features shared by all characters
@@ -83,13 +83,22 @@ def find_targets(
     return targets
 
 
-# Context features that are crossed with (char, candidate).  The character columns pack the
-# code points of up to three characters around the target (offsets below; ``()`` is the
-# bias); the token columns come from the segmented words.  Each column has its own salt.
-_CHAR_COLUMNS: tuple[tuple[str, tuple[int, ...]], ...] = (
-    ("bias", ()), ("c-3", (-3,)), ("c-2", (-2,)), ("c-1", (-1,)), ("c+1", (1,)), ("c+2", (2,)),
-    ("c+3", (3,)), ("b-", (-2, -1)), ("b+", (1, 2)), ("b~", (-1, 1)), ("t-", (-3, -2, -1)),
-    ("t+", (1, 2, 3)),
+# Context features that are crossed with (char, candidate).  The window columns pack up to
+# three symbols around the target (offsets below; ``()`` is the bias), read in one of three
+# alphabets: the characters themselves, or their fine or coarse distributional class
+# (``CharClasses``), which let what was learnt next to 克 carry over to 斯 or 尔 (both
+# transliteration characters).  The token columns come from the segmented words.  Each
+# column has its own salt.
+_CHAR, _FINE, _COARSE = 0, 1, 2
+_WINDOW_COLUMNS: tuple[tuple[str, int, tuple[int, ...]], ...] = (
+    ("bias", _CHAR, ()), ("c-3", _CHAR, (-3,)), ("c-2", _CHAR, (-2,)), ("c-1", _CHAR, (-1,)),
+    ("c+1", _CHAR, (1,)), ("c+2", _CHAR, (2,)), ("c+3", _CHAR, (3,)),
+    ("b-", _CHAR, (-2, -1)), ("b+", _CHAR, (1, 2)), ("b~", _CHAR, (-1, 1)),
+    ("t-", _CHAR, (-3, -2, -1)), ("t+", _CHAR, (1, 2, 3)),
+    ("f-2", _FINE, (-2,)), ("f-1", _FINE, (-1,)), ("f+1", _FINE, (1,)), ("f+2", _FINE, (2,)),
+    ("fb-", _FINE, (-2, -1)), ("fb+", _FINE, (1, 2)), ("fb~", _FINE, (-1, 1)),
+    ("g-1", _COARSE, (-1,)), ("g+1", _COARSE, (1,)), ("gt-", _COARSE, (-3, -2, -1)),
+    ("gt+", _COARSE, (1, 2, 3)), ("gt~", _COARSE, (-1, 0, 1)),
 )  # fmt: skip
 _TOKEN_COLUMNS = (
     "word",
@@ -101,15 +110,19 @@ _TOKEN_COLUMNS = (
     "word>",
     "pos>",
 )
-_N_COLUMNS = len(_CHAR_COLUMNS) + len(_TOKEN_COLUMNS)
+_N_COLUMNS = len(_WINDOW_COLUMNS) + len(_TOKEN_COLUMNS)
 _COVER_WORD, _COVER_READING = _N_COLUMNS, _N_COLUMNS + 1  # salts of covering-word features
 _SPLITMIX = (np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB))
-# Where each packed slot reads the padded code-point array; unused slots read index 0 (= 0).
+# Where each packed slot reads the padded symbol arrays; unused slots read index 0 (= 0).
 _PAD = 1 + _WINDOW  # codes = [0, ^ * _WINDOW, text, $ * _WINDOW]
 _SLOT_OFFSET = np.array(
-    [[_PAD + k for k in (*ks, *(0,) * (3 - len(ks)))] for _, ks in _CHAR_COLUMNS], dtype=np.int64
+    [[_PAD + k for k in (*ks, *(0,) * (3 - len(ks)))] for _, _, ks in _WINDOW_COLUMNS],
+    dtype=np.int64,
 )
-_SLOT_USED = np.array([[i < len(ks) for i in range(3)] for _, ks in _CHAR_COLUMNS], dtype=np.int64)
+_SLOT_USED = np.array(
+    [[i < len(ks) for i in range(3)] for _, _, ks in _WINDOW_COLUMNS], dtype=np.int64
+)
+_SLOT_ALPHABET = np.array([alphabet for _, alphabet, _ in _WINDOW_COLUMNS], dtype=np.int64)
 
 
 def _mix(values: np.ndarray) -> np.ndarray:
@@ -163,6 +176,44 @@ class PriorFeatures:
         else:
             names.append("pb=unseen")
         return [_hash(name) for name in names]
+
+
+class CharClasses:
+    """Two distributional classes of each character (fine and coarse), for window features.
+
+    Built by ``scripts/train_model.py`` from which characters stand next to which in the
+    lexicon's words and the training sentences; stored in the model's npz as sorted code
+    points with their two class numbers.  Characters without a class fall into a few
+    shape classes (digit, Latin letter, text boundary, other), so numbers and codes in the
+    text (武康路40弄) still tell the model something.
+    """
+
+    _OFFSET = 8  # class numbers below this are shape classes
+
+    def __init__(self, code_points: np.ndarray, fine: np.ndarray, coarse: np.ndarray) -> None:
+        order = np.argsort(code_points)
+        self.code_points = code_points[order].astype(np.uint64)
+        self.fine = fine[order].astype(np.uint64) + np.uint64(self._OFFSET)
+        self.coarse = coarse[order].astype(np.uint64) + np.uint64(self._OFFSET)
+
+    def __call__(self, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The fine and coarse class of each code point (0 stays 0: the unused slot)."""
+        if not len(self.code_points):
+            shape = _shape_classes(codes)
+            return shape, shape
+        at = np.minimum(np.searchsorted(self.code_points, codes), len(self.code_points) - 1)
+        known = self.code_points[at] == codes
+        shape = _shape_classes(codes)
+        return np.where(known, self.fine[at], shape), np.where(known, self.coarse[at], shape)
+
+
+def _shape_classes(codes: np.ndarray) -> np.ndarray:
+    digit = ((codes >= 0x30) & (codes <= 0x39)) | ((codes >= 0xFF10) & (codes <= 0xFF19))
+    latin = ((codes | np.uint64(0x20)) >= 0x61) & ((codes | np.uint64(0x20)) <= 0x7A)
+    shape = np.full(codes.shape, 5, dtype=np.uint64)
+    shape[digit], shape[latin] = 1, 2
+    shape[codes == 1], shape[codes == 2], shape[codes == 0] = 3, 4, 0
+    return shape
 
 
 def _token_values(document: Document, text: str, targets: Sequence[Target]) -> np.ndarray:
@@ -221,6 +272,7 @@ def document_keys(
     targets: Sequence[Target],
     lexicon: Lexicon,
     prior: PriorFeatures,
+    classes: CharClasses,
 ) -> tuple[np.ndarray, np.ndarray, int]:
     """Build the hashed features of all ``targets`` of a document in one pass.
 
@@ -237,7 +289,9 @@ def document_keys(
     offsets = [tokens[t.token].syllables[t.syllable].offset for t in targets]
     padded = "\x00" + "\x01" * _WINDOW + text + "\x02" * _WINDOW
     codes = np.frombuffer(padded.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    slots = codes[(np.array(offsets)[:, None, None] + _SLOT_OFFSET) * _SLOT_USED]
+    symbols = np.stack([codes, *classes(codes)])  # (alphabets, padded length)
+    where = (np.array(offsets)[:, None, None] + _SLOT_OFFSET) * _SLOT_USED
+    slots = symbols[_SLOT_ALPHABET[None, :, None], where]
     packed = (slots[:, :, 0] << np.uint64(42)) | (slots[:, :, 1] << np.uint64(21)) | slots[:, :, 2]
     values = np.concatenate([packed, _token_values(document, text, targets)], axis=1)
     fixed = ((values ^ _SALTS[:_N_COLUMNS]) * _GOLDEN) >> np.uint64(32)  # (targets, columns)
@@ -363,7 +417,9 @@ class ContextModel(Disambiguator):
     def choose(self, document: Document, text: str, targets: Sequence[Target]) -> list[str]:
         """The best candidate of each target, scored in one vectorised pass."""
         weights = self.weights
-        keys, owners, slots = document_keys(document, text, targets, self.lexicon, weights.prior)
+        keys, owners, slots = document_keys(
+            document, text, targets, self.lexicon, weights.prior, weights.classes
+        )
         table = weights.table[bucket(keys, weights.bits)]
         scores = np.bincount(owners, weights=table, minlength=len(targets) * slots).tolist()
         choices = []
@@ -394,6 +450,7 @@ class _Weights:
     table: np.ndarray  # float32, 2**bits
     bits: int
     prior: PriorFeatures  # from each character's reading counts in the training labels
+    classes: CharClasses  # distributional classes of characters
     open_chars: frozenset[str]  # characters the training labels show with several readings
     word_chars: frozenset[str]  # characters whose word readings the training data contradicted
     decide_words: bool
@@ -428,6 +485,9 @@ def load_weights(path: str | Path) -> _Weights:
             prior = _read_prior(
                 arrays["prior_chars"], arrays["prior_readings"], arrays["prior_counts"]
             )
+            classes = CharClasses(
+                arrays["class_code_points"], arrays["class_fine"], arrays["class_coarse"]
+            )
             open_chars = frozenset(arrays["open_chars"].tolist())
             word_chars = frozenset(arrays["word_chars"].tolist())
     except (OSError, ValueError, KeyError) as error:
@@ -438,6 +498,7 @@ def load_weights(path: str | Path) -> _Weights:
         table,
         bits,
         PriorFeatures(prior),
+        classes,
         open_chars,
         word_chars,
         decide_words,

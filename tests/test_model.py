@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pinyinize import Annotator, DataError, Document, Lexicon, Source
+from pinyinize.disambiguate import Disambiguator, FrequencyPrior
 from pinyinize.disambiguate.model import ContextModel
 
 from conftest import accuracy, marked_items
@@ -174,3 +175,34 @@ def test_weights_are_read_on_first_use_only(tmp_path):
 def test_g2pl_dev_slice_floor(with_model):
     right, total = accuracy(with_model, marked_items("data/g2pl/dev")[:1000])
     assert right / total >= G2PL_FLOOR, f"{right}/{total}"
+
+
+class _Delegate(Disambiguator):
+    """A fallback the model cannot fold into its own pass (not a SyllableDisambiguator)."""
+
+    def __init__(self) -> None:
+        self.prior = FrequencyPrior()
+
+    def __call__(self, document: Document) -> Document:
+        return self.prior(document)
+
+
+def test_fallback_in_one_pass_matches_a_separate_pass():
+    lexicon = Lexicon.default()
+    one_pass = Annotator(lexicon=lexicon, disambiguator=ContextModel(lexicon=lexicon))
+    two_passes = Annotator(
+        lexicon=lexicon, disambiguator=ContextModel(lexicon=lexicon, fallback=_Delegate())
+    )
+    for text, _, _ in marked_items("data/cpp/dev")[:300]:
+        assert one_pass.analyze(text) == two_passes.analyze(text)
+
+
+def test_character_classes(model):
+    classes = model.weights.classes
+    codes, fine, coarse = classes.window("克斯\x01\x02\U0003ffff")
+    assert codes == [ord("克"), ord("斯"), 1, 2, 0x3FFFF, 0]
+    # Transliteration characters share a class: what the model learnt next to one carries
+    # over to the other.  Markers and unknown characters get their own shape classes.
+    assert fine[0] == fine[1] and coarse[0] == coarse[1]
+    assert fine[2:] == coarse[2:] == [3, 4, 5, 0]
+    assert classes.window("\x00") == ([0, 0], [0, 0], [0, 0])

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from pinyinize.types import Document, Source, Syllable
 
-__all__ = ["Disambiguator"]
+__all__ = ["Disambiguator", "SyllableDisambiguator"]
 
 
 class Disambiguator(ABC):
@@ -16,6 +16,23 @@ class Disambiguator(ABC):
     @abstractmethod
     def __call__(self, document: Document) -> Document:
         """Return ``document`` with every open syllable that has candidates decided."""
+
+
+class SyllableDisambiguator(Disambiguator):
+    """A disambiguator that decides each open syllable on its own, whatever its context.
+
+    Another disambiguator that falls back on one can then decide the syllables it leaves
+    in the same pass over the document as its own (``ContextModel`` does).
+    """
+
+    source: Source = Source.CHARACTER
+
+    @abstractmethod
+    def choose(self, syllable: Syllable) -> str:
+        """The reading of an open syllable (one of its candidates)."""
+
+    def __call__(self, document: Document) -> Document:
+        return fill_open_syllables(document, self.choose, self.source)
 
 
 def fill_open_syllables(

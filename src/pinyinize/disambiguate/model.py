@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from pinyinize.disambiguate.base import Disambiguator
+from pinyinize.disambiguate.base import Disambiguator, SyllableDisambiguator
 from pinyinize.disambiguate.prior import FrequencyPrior
 from pinyinize.errors import DataError
 from pinyinize.lexicon import Lexicon
@@ -69,18 +69,30 @@ def find_targets(
     ``word_chars`` whose reading a lexicon word gave.  User readings and single-candidate
     characters are never touched.
     """
+    return _find_work(document, text, open_chars, word_chars)[0]
+
+
+def _find_work(
+    document: Document, text: str, open_chars: Container[str] | None, word_chars: Container[str]
+) -> tuple[list[Target], list[tuple[int, int]]]:
+    """``find_targets``, and the (token, syllable) places of the open syllables it leaves."""
     targets = []
+    rest = []
     for t, token in enumerate(document.tokens):
         for s, syllable in enumerate(token.syllables):
             if syllable.reading is None:
                 if open_chars is not None and text[syllable.offset] not in open_chars:
+                    if syllable.candidates:
+                        rest.append((t, s))
                     continue
             elif syllable.source is not Source.WORD or text[syllable.offset] not in word_chars:
                 continue  # user readings, single readings, words the lexicon gets right
             candidates = tuple(dict.fromkeys(syllable.candidates))
             if len(candidates) > 1:
                 targets.append(Target(t, s, text[syllable.offset], candidates, syllable.reading))
-    return targets
+            elif syllable.reading is None and candidates:
+                rest.append((t, s))
+    return targets, rest
 
 
 # Context features that are crossed with (char, candidate).  The window columns pack up to
@@ -113,16 +125,15 @@ _TOKEN_COLUMNS = (
 _N_COLUMNS = len(_WINDOW_COLUMNS) + len(_TOKEN_COLUMNS)
 _COVER_WORD, _COVER_READING = _N_COLUMNS, _N_COLUMNS + 1  # salts of covering-word features
 _SPLITMIX = (np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB))
-# Where each packed slot reads the padded symbol arrays; unused slots read index 0 (= 0).
-_PAD = 1 + _WINDOW  # codes = [0, ^ * _WINDOW, text, $ * _WINDOW]
-_SLOT_OFFSET = np.array(
-    [[_PAD + k for k in (*ks, *(0,) * (3 - len(ks)))] for _, _, ks in _WINDOW_COLUMNS],
-    dtype=np.int64,
+# Each window column packs its symbols as s0 << 42 | s1 << 21 | s2: (alphabet, the places of
+# s0, s1, s2 in the window of 2 * _WINDOW + 1 characters).  A missing symbol reads the place
+# just past the window, which holds 0.
+_NO_SYMBOL = 2 * _WINDOW + 1
+_WINDOW_PLAN = tuple(
+    (alphabet, *(k + _WINDOW for k in ks), *(_NO_SYMBOL,) * (3 - len(ks)))
+    for _, alphabet, ks in _WINDOW_COLUMNS
 )
-_SLOT_USED = np.array(
-    [[i < len(ks) for i in range(3)] for _, _, ks in _WINDOW_COLUMNS], dtype=np.int64
-)
-_SLOT_ALPHABET = np.array([alphabet for _, alphabet, _ in _WINDOW_COLUMNS], dtype=np.int64)
+_COLUMN_SALTS = list(range(_N_COLUMNS))
 
 
 def _mix(values: np.ndarray) -> np.ndarray:
@@ -182,41 +193,46 @@ class CharClasses:
     """Two distributional classes of each character (fine and coarse), for window features.
 
     Built by ``scripts/train_model.py`` from which characters stand next to which in the
-    lexicon's words and the training sentences; stored in the model's npz as sorted code
-    points with their two class numbers.  Characters without a class fall into a few
-    shape classes (digit, Latin letter, text boundary, other), so numbers and codes in the
-    text (武康路40弄) still tell the model something.
+    lexicon's words and the training sentences; stored in the model's npz as code points
+    with their two class numbers.  Characters without a class fall into a few shape classes
+    (digit, Latin letter, text boundary, other), so numbers and codes in the text (武康路40弄)
+    still tell the model something.
     """
 
     _OFFSET = 8  # class numbers below this are shape classes
 
     def __init__(self, code_points: np.ndarray, fine: np.ndarray, coarse: np.ndarray) -> None:
-        order = np.argsort(code_points)
-        self.code_points = code_points[order].astype(np.uint64)
-        self.fine = fine[order].astype(np.uint64) + np.uint64(self._OFFSET)
-        self.coarse = coarse[order].astype(np.uint64) + np.uint64(self._OFFSET)
+        chars = [chr(code) for code in code_points.tolist()]
+        self._fine = dict(zip(chars, (c + self._OFFSET for c in fine.tolist()), strict=True))
+        self._coarse = dict(zip(chars, (c + self._OFFSET for c in coarse.tolist()), strict=True))
 
-    def __call__(self, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The fine and coarse class of each code point (0 stays 0: the unused slot)."""
-        if not len(self.code_points):
-            shape = _shape_classes(codes)
-            return shape, shape
-        at = np.minimum(np.searchsorted(self.code_points, codes), len(self.code_points) - 1)
-        known = self.code_points[at] == codes
-        shape = _shape_classes(codes)
-        return np.where(known, self.fine[at], shape), np.where(known, self.coarse[at], shape)
-
-
-def _shape_classes(codes: np.ndarray) -> np.ndarray:
-    digit = ((codes >= 0x30) & (codes <= 0x39)) | ((codes >= 0xFF10) & (codes <= 0xFF19))
-    latin = ((codes | np.uint64(0x20)) >= 0x61) & ((codes | np.uint64(0x20)) <= 0x7A)
-    shape = np.full(codes.shape, 5, dtype=np.uint64)
-    shape[digit], shape[latin] = 1, 2
-    shape[codes == 1], shape[codes == 2], shape[codes == 0] = 3, 4, 0
-    return shape
+    def window(self, chars: str) -> tuple[list[int], list[int], list[int]]:
+        """Code points, fine and coarse classes of ``chars`` (the three alphabets), each
+        followed by a 0 (what a column reads where it has no symbol)."""
+        fine, coarse = self._fine, self._coarse
+        return (
+            [*map(ord, chars), 0],
+            [*(fine.get(char) or _shape_class(char) for char in chars), 0],
+            [*(coarse.get(char) or _shape_class(char) for char in chars), 0],
+        )
 
 
-def _token_values(document: Document, text: str, targets: Sequence[Target]) -> np.ndarray:
+_MARKERS = {"\x00": 0, "\x01": 3, "\x02": 4}  # no symbol, before the text, after it
+
+
+def _shape_class(char: str) -> int:
+    if char in _MARKERS:
+        return _MARKERS[char]
+    if "0" <= char <= "9" or "\uff10" <= char <= "\uff19":
+        return 1
+    if "a" <= char.lower() <= "z" and char.isascii():
+        return 2
+    return 5
+
+
+def _token_values(
+    document: Document, text: str, targets: Sequence[Target]
+) -> list[tuple[int, ...]]:
     """The token columns: hashes of the word, its part of speech and those of its neighbours."""
     tokens = document.tokens
     cache: dict[int, tuple[int, int]] = {}
@@ -231,7 +247,7 @@ def _token_values(document: Document, text: str, targets: Sequence[Target]) -> n
                 cache[k] = (1, 1)  # before the first or after the last token
         return cache[k]
 
-    rows = [
+    return [
         (
             word(t.token)[0],
             t.syllable * 64 + len(tokens[t.token].syllables),
@@ -242,7 +258,6 @@ def _token_values(document: Document, text: str, targets: Sequence[Target]) -> n
         )
         for t in targets
     ]
-    return np.array(rows, dtype=np.uint64).reshape(len(targets), len(_TOKEN_COLUMNS))
 
 
 @lru_cache(maxsize=1 << 16)
@@ -254,10 +269,11 @@ def _word_readings(lexicon: Lexicon, word: str) -> tuple[str, ...] | None:
 def _covering(text: str, offset: int, lexicon: Lexicon) -> tuple[list[int], list[int], set[str]]:
     """Lexicon words with readings that cover ``offset``: (word@position, reading) hashes."""
     words, readings, said = [], [], set()
+    known = lexicon.frequencies  # a plain dict: most spans are no word, and this says so fastest
     for length in range(2, _MAX_COVER + 1):
         for start in range(max(0, offset - length + 1), min(offset, len(text) - length) + 1):
             word = text[start : start + length]
-            found = _word_readings(lexicon, word)
+            found = _word_readings(lexicon, word) if word in known else None
             if found is not None and len(found) == length:
                 reading = found[offset - start]
                 said.add(reading)
@@ -285,28 +301,27 @@ def document_keys(
     apart.
     """
     tokens = document.tokens
-    n = len(targets)
-    offsets = [tokens[t.token].syllables[t.syllable].offset for t in targets]
-    padded = "\x00" + "\x01" * _WINDOW + text + "\x02" * _WINDOW
-    codes = np.frombuffer(padded.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    symbols = np.stack([codes, *classes(codes)])  # (alphabets, padded length)
-    where = (np.array(offsets)[:, None, None] + _SLOT_OFFSET) * _SLOT_USED
-    slots = symbols[_SLOT_ALPHABET[None, :, None], where]
-    packed = (slots[:, :, 0] << np.uint64(42)) | (slots[:, :, 1] << np.uint64(21)) | slots[:, :, 2]
-    values = np.concatenate([packed, _token_values(document, text, targets)], axis=1)
-    fixed = ((values ^ _SALTS[:_N_COLUMNS]) * _GOLDEN) >> np.uint64(32)  # (targets, columns)
-    cover: list[int] = []
-    cover_salt: list[int] = []
-    cover_target: list[int] = []
+    padded = "\x01" * _WINDOW + text + "\x02" * _WINDOW
     slots = max(len(t.candidates) for t in targets)  # candidate slots per target
+    token_rows = _token_values(document, text, targets)
+    values: list[int] = []  # context features, before hashing
+    salts: list[int] = []  # the column of each
+    owner: list[int] = []  # the target of each
     candidates: list[list[int]] = []
     shared: list[int] = []
     shared_owner: list[int] = []
     for i, target in enumerate(targets):
-        words, readings, said = _covering(text, offsets[i], lexicon)
-        cover += words + readings
-        cover_salt += [_COVER_WORD] * len(words) + [_COVER_READING] * len(readings)
-        cover_target += [i] * (2 * len(words))
+        offset = tokens[target.token].syllables[target.syllable].offset
+        alphabets = classes.window(padded[offset : offset + 2 * _WINDOW + 1])
+        values += [
+            (alphabets[a][first] << 42) | (alphabets[a][second] << 21) | alphabets[a][third]
+            for a, first, second, third in _WINDOW_PLAN
+        ]
+        values += token_rows[i]
+        words, readings, said = _covering(text, offset, lexicon)
+        values += words + readings
+        salts += _COLUMN_SALTS + [_COVER_WORD] * len(words) + [_COVER_READING] * len(readings)
+        owner += [i] * (_N_COLUMNS + 2 * len(words))
         own, static = prior(target.char, target.candidates)
         for rank, candidate in enumerate(target.candidates):
             hashes = static[rank]
@@ -317,18 +332,16 @@ def document_keys(
             shared += hashes
             shared_owner += [i * slots + rank] * len(hashes)
         candidates.append(own + [0] * (slots - len(own)))  # padding slots are never read
-    crossed = np.array(candidates, dtype=np.uint64)  # (targets, slots)
-    extra = ((np.array(cover, dtype=np.uint64) ^ _SALTS[cover_salt]) * _GOLDEN) >> np.uint64(32)
+    hashed = ((np.array(values, dtype=np.uint64) ^ _SALTS[salts]) * _GOLDEN) >> np.uint64(32)
+    targets_of = np.array(owner, dtype=np.int64)
     # Cross every context feature with every candidate slot of its target.
+    crossed = np.array(candidates, dtype=np.uint64)[targets_of]  # (features, slots)
     keys = [
-        ((fixed << np.uint64(32))[:, :, None] | crossed[:, None, :]).ravel(),
-        ((extra << np.uint64(32))[:, None] | crossed[cover_target]).ravel(),
+        ((hashed << np.uint64(32))[:, None] | crossed).ravel(),
         (np.array(shared, dtype=np.uint64) << np.uint64(32)) | np.uint64(_SHARED),
     ]
-    slot = np.arange(n * slots).reshape(n, 1, slots)
     owners = [
-        np.broadcast_to(slot, (n, _N_COLUMNS, slots)).ravel(),
-        slot[cover_target, 0].ravel(),
+        (targets_of[:, None] * slots + np.arange(slots)).ravel(),
         np.array(shared_owner, dtype=np.int64),
     ]
     return np.concatenate(keys), np.concatenate(owners), slots
@@ -404,15 +417,17 @@ class ContextModel(Disambiguator):
         decide_words = weights.decide_words if self._decide_words is None else self._decide_words
         all_open = weights.all_open if self._all_open is None else self._all_open
         text = self.lexicon.simplify(document.text)
-        targets = find_targets(
+        targets, rest = _find_work(
             document,
             text,
-            open_chars=None if all_open else weights.open_chars,
-            word_chars=weights.word_chars if decide_words else frozenset(),
+            None if all_open else weights.open_chars,
+            weights.word_chars if decide_words else frozenset(),
         )
-        if targets:
-            document = _apply(document, targets, self.choose(document, text, targets))
-        return self._fallback(document)
+        choices = self.choose(document, text, targets) if targets else []
+        fallback = self._fallback
+        if isinstance(fallback, SyllableDisambiguator):  # its choices go in the same pass
+            return _apply(document, targets, choices, rest, fallback)
+        return fallback(_apply(document, targets, choices, [], None))
 
     def choose(self, document: Document, text: str, targets: Sequence[Target]) -> list[str]:
         """The best candidate of each target, scored in one vectorised pass."""
@@ -430,19 +445,33 @@ class ContextModel(Disambiguator):
         return choices
 
 
-def _apply(document: Document, targets: Sequence[Target], choices: Sequence[str]) -> Document:
-    """Write the choices into a new document; only changed or newly decided syllables move."""
-    by_token: dict[int, dict[int, str]] = {}
+def _apply(
+    document: Document,
+    targets: Sequence[Target],
+    choices: Sequence[str],
+    rest: Sequence[tuple[int, int]],
+    fallback: SyllableDisambiguator | None,
+) -> Document:
+    """Write the model's choices (and the fallback's for the ``rest``) into a new document;
+    only changed or newly decided syllables move."""
+    by_token: dict[int, dict[int, tuple[str, Source]]] = {}
     for target, choice in zip(targets, choices, strict=True):
         if choice != target.reading:
-            by_token.setdefault(target.token, {})[target.syllable] = choice
-    tokens = list(document.tokens)
+            by_token.setdefault(target.token, {})[target.syllable] = (choice, Source.MODEL)
+    if fallback is not None:
+        tokens = document.tokens
+        for t, s in rest:
+            syllable = tokens[t].syllables[s]
+            by_token.setdefault(t, {})[s] = (fallback.choose(syllable), fallback.source)
+    if not by_token:
+        return document
+    changed = list(document.tokens)
     for t, chosen in by_token.items():
-        syllables = list(tokens[t].syllables)
-        for s, reading in chosen.items():
-            syllables[s] = syllables[s]._replace(reading=reading, source=Source.MODEL)
-        tokens[t] = tokens[t].with_syllables(tuple(syllables))
-    return Document(document.text, tuple(tokens))
+        syllables = list(changed[t].syllables)
+        for s, (reading, source) in chosen.items():
+            syllables[s] = syllables[s].decided(reading, source)
+        changed[t] = changed[t].with_syllables(tuple(syllables))
+    return Document(document.text, tuple(changed))
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,9 +12,9 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from pinyinize.disambiguate.base import Disambiguator, fill_open_syllables
+from pinyinize.disambiguate.base import SyllableDisambiguator
 from pinyinize.errors import DataError
-from pinyinize.types import Document, Source, Syllable
+from pinyinize.types import Syllable
 
 __all__ = ["FrequencyPrior", "read_prior"]
 
@@ -22,7 +22,7 @@ PRIOR_HEADER = "# pinyinize-prior 1"
 ReadingCounts = Mapping[str, Mapping[str, int]]
 
 
-class FrequencyPrior(Disambiguator):
+class FrequencyPrior(SyllableDisambiguator):
     """Choose the candidate seen most often; ties and unseen characters keep lexicon order."""
 
     def __init__(self, counts: ReadingCounts | None = None) -> None:
@@ -44,9 +44,6 @@ class FrequencyPrior(Disambiguator):
             choice = max(ranked, key=lambda item: (seen.get(item[1], 0), -item[0]))[1]
             self._choices[key] = choice
         return choice
-
-    def __call__(self, document: Document) -> Document:
-        return fill_open_syllables(document, self.choose, Source.CHARACTER)
 
 
 def read_prior(path: Path) -> dict[str, dict[str, int]]:

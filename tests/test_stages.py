@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import doctest
+
 import pytest
 
+import pinyinize
 from pinyinize.disambiguate import FrequencyPrior
 from pinyinize.lookup import LookUp
 from pinyinize.scan import is_han, scan
@@ -150,3 +153,7 @@ def test_stages_build_complete_records(annotator):
                 assert len(syllable) == len(Syllable._fields)
                 assert (syllable.citation, syllable.merged) == (None, False)
     assert sum(len(t.syllables) for t in document.tokens) == sum(map(is_han, document.text))
+
+
+def test_package_docstring_examples_hold():
+    assert doctest.testmod(pinyinize).failed == 0

@@ -1,8 +1,8 @@
 """pinyinize: annotate Chinese text with correct Hanyu Pinyin.
 
 >>> import pinyinize
->>> pinyinize.readings("他还了书")
-['ta1', 'huan2', 'le5', 'shu1']
+>>> pinyinize.readings("我还没有还钱")
+['wo3', 'hai2', 'mei2', 'you3', 'huan2', 'qian2']
 >>> pinyinize.annotate("银行")
 '银行(yínháng)'
 

@@ -129,10 +129,21 @@ _SPLITMIX = (np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB))
 # s0, s1, s2 in the window of 2 * _WINDOW + 1 characters).  A missing symbol reads the place
 # just past the window, which holds 0.
 _NO_SYMBOL = 2 * _WINDOW + 1
-_WINDOW_PLAN = tuple(
-    (alphabet, *(k + _WINDOW for k in ks), *(_NO_SYMBOL,) * (3 - len(ks)))
-    for _, alphabet, ks in _WINDOW_COLUMNS
-)
+
+
+def _plan(alphabet: int) -> tuple[tuple[int, int, int], ...]:
+    """The (s0, s1, s2) places of each column of ``alphabet``, in column order."""
+    plan = []
+    for _, of, ks in _WINDOW_COLUMNS:
+        if of == alphabet:
+            first, second, third = [k + _WINDOW for k in ks] + [_NO_SYMBOL] * (3 - len(ks))
+            plan.append((first, second, third))
+    return tuple(plan)
+
+
+# The columns are listed alphabet by alphabet, so packing each alphabet's in turn keeps order.
+_CHAR_PLAN, _FINE_PLAN, _COARSE_PLAN = _plan(_CHAR), _plan(_FINE), _plan(_COARSE)
+assert [a for _, a, _ in _WINDOW_COLUMNS] == sorted(a for _, a, _ in _WINDOW_COLUMNS)
 _COLUMN_SALTS = list(range(_N_COLUMNS))
 
 
@@ -209,12 +220,13 @@ class CharClasses:
     def window(self, chars: str) -> tuple[list[int], list[int], list[int]]:
         """Code points, fine and coarse classes of ``chars`` (the three alphabets), each
         followed by a 0 (what a column reads where it has no symbol)."""
-        fine, coarse = self._fine, self._coarse
-        return (
-            [*map(ord, chars), 0],
-            [*(fine.get(char) or _shape_class(char) for char in chars), 0],
-            [*(coarse.get(char) or _shape_class(char) for char in chars), 0],
-        )
+        fine, coarse = self._fine.get, self._coarse.get
+        codes = [*map(ord, chars), 0]
+        fines = [fine(char) or _shape_class(char) for char in chars]
+        coarses = [coarse(char) or _shape_class(char) for char in chars]
+        fines.append(0)
+        coarses.append(0)
+        return codes, fines, coarses
 
 
 _MARKERS = {"\x00": 0, "\x01": 3, "\x02": 4}  # no symbol, before the text, after it
@@ -269,15 +281,20 @@ def _word_readings(lexicon: Lexicon, word: str) -> tuple[str, ...] | None:
 def _covering(text: str, offset: int, lexicon: Lexicon) -> tuple[list[int], list[int], set[str]]:
     """Lexicon words with readings that cover ``offset``: (word@position, reading) hashes."""
     words, readings, said = [], [], set()
-    known = lexicon.frequencies  # a plain dict: most spans are no word, and this says so fastest
+    # The longest word each start can begin (from its first two characters): most begin
+    # none, and one look-up says so for every length.
+    pairs = lexicon.longest_word_from_pair
+    first = max(0, offset - _MAX_COVER + 1)
+    reach = [pairs.get(text[start : start + 2], 0) for start in range(first, offset + 1)]
     for length in range(2, _MAX_COVER + 1):
         for start in range(max(0, offset - length + 1), min(offset, len(text) - length) + 1):
-            word = text[start : start + length]
-            found = _word_readings(lexicon, word) if word in known else None
+            if reach[start - first] < length:
+                continue
+            found = _word_readings(lexicon, text[start : start + length])
             if found is not None and len(found) == length:
                 reading = found[offset - start]
                 said.add(reading)
-                words.append(_hash(f"{word}@{offset - start}"))
+                words.append(_hash(f"{text[start : start + length]}@{offset - start}"))
                 readings.append(_hash(reading))
     return words, readings, said
 
@@ -312,11 +329,10 @@ def document_keys(
     shared_owner: list[int] = []
     for i, target in enumerate(targets):
         offset = tokens[target.token].syllables[target.syllable].offset
-        alphabets = classes.window(padded[offset : offset + 2 * _WINDOW + 1])
-        values += [
-            (alphabets[a][first] << 42) | (alphabets[a][second] << 21) | alphabets[a][third]
-            for a, first, second, third in _WINDOW_PLAN
-        ]
+        codes, fine, coarse = classes.window(padded[offset : offset + 2 * _WINDOW + 1])
+        values += [(codes[p] << 42) | (codes[q] << 21) | codes[r] for p, q, r in _CHAR_PLAN]
+        values += [(fine[p] << 42) | (fine[q] << 21) | fine[r] for p, q, r in _FINE_PLAN]
+        values += [(coarse[p] << 42) | (coarse[q] << 21) | coarse[r] for p, q, r in _COARSE_PLAN]
         values += token_rows[i]
         words, readings, said = _covering(text, offset, lexicon)
         values += words + readings

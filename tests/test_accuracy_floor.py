@@ -5,9 +5,9 @@ from __future__ import annotations
 from conftest import accuracy, marked_items
 
 # Every 10th CPP test item (1,026 items across the 623 characters).  The whole set scores
-# 96.76% with the context model (95.0% with the prior alone); the floor leaves room for
+# 97.25% with the context model (95.0% with the prior alone); the floor leaves room for
 # noise, not for regressions.
-FLOOR = 0.95
+FLOOR = 0.96
 
 
 def test_cpp_test_slice_floor(annotator):

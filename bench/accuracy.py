@@ -170,7 +170,6 @@ def run_systems(
             print(reason, file=sys.stderr)
             continue
         systems[name] = system
-        info[name] = (system.load_seconds, system.version())
     fastest: dict[tuple[str, str], float] = {}
     for _ in range(rounds - 1):
         for evalset in sets:
@@ -184,6 +183,7 @@ def run_systems(
         for evalset in sets:
             print(f"running {name} on {evalset.name} ...", file=sys.stderr)
             results.append(evaluate(system, evalset, fastest.get((name, evalset.name))))
+        info[name] = (system.load_seconds, system.version())  # some learn these as they run
     return results, info
 
 

@@ -1,8 +1,9 @@
 """The context model: a small log-linear scorer over a character's own candidate readings.
 
 For each syllable it decides, the model builds sparse context features (neighbouring
-characters, the segmented word and its part of speech, the words around it, the readings
-that lexicon words covering the character give, the character's reading counts) and scores
+characters and their distributional classes, the segmented word and its part of speech, the
+words around it, the readings that lexicon words covering the character give, the
+character's reading counts) and scores
 every candidate ``r`` as the sum of hashed weights of ``(feature, char, r)``, plus a few
 features shared by all characters (``the lexicon agrees with r``, ``r is the most frequent
 reading``).  The argmax is taken over the syllable's ``candidates`` only, so the model can
@@ -10,7 +11,8 @@ never produce a reading the character does not have.
 
 Weights are trained by ``scripts/train_model.py`` and stored as ``data/model.npz`` (loaded
 with ``allow_pickle=False``) next to a ``data/model.json`` manifest that records the feature
-configuration and the npz's sha256.  Inference is plain numpy, one pass per document.
+configuration and the npz's sha256.  Inference is plain numpy: features are gathered per
+target in Python and hashed, crossed and scored in one vectorised pass per document.
 """
 
 from __future__ import annotations
@@ -371,7 +373,7 @@ def bucket(keys: np.ndarray, bits: int) -> np.ndarray:
 class ContextModel(Disambiguator):
     """Decide polyphones from their context with the packaged log-linear model.
 
-    Which syllables it decides (defaults from the manifest, chosen by cross-validation):
+    Which syllables it decides (defaults from the manifest, set by the training script):
 
     * open polyphones (the lexicon could not decide) of the characters the training labels
       show with several readings; with ``all_open=True``, every open polyphone.  The others
@@ -379,7 +381,12 @@ class ContextModel(Disambiguator):
       it has no weights of their own;
     * with ``decide_words=True``, also polyphones whose reading a lexicon word gave, for the
       characters whose word readings the training sentences contradicted; the word's
-      reading is then one of the features.
+      reading is then one of the features;
+    * except the characters on which, over all the training text, it (almost) never changed
+      what the lexicon and the prior say (的): scoring them would only cost time.
+
+    A ``fallback`` that decides syllable by syllable (``SyllableDisambiguator``, such as the
+    prior) is applied in the same pass over the document as the model's own choices.
 
     User readings and single-candidate characters are never touched.  Syllables the model
     changes or decides get ``Source.MODEL``.

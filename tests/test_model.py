@@ -132,7 +132,7 @@ def copy_weights(directory: Path) -> Path:
 
 def test_from_file_loads_a_copy(tmp_path):
     model = ContextModel.from_file(copy_weights(tmp_path))
-    assert model.weights.table.dtype == np.float32
+    assert model.weights.table.dtype == np.float16
 
 
 def test_missing_weights_raise(tmp_path):

@@ -499,7 +499,7 @@ def _apply(
 
 @dataclass(frozen=True, slots=True)
 class _Weights:
-    table: np.ndarray  # float32, 2**bits
+    table: np.ndarray  # float16 as stored (half the memory; bincount sums in float64), 2**bits
     bits: int
     prior: PriorFeatures  # from each character's reading counts in the training labels
     classes: CharClasses  # distributional classes of characters
@@ -533,7 +533,7 @@ def load_weights(path: str | Path) -> _Weights:
         raise DataError(f"{path}: sha256 {digest} does not match its manifest (corrupted?)")
     try:
         with np.load(path, allow_pickle=False) as arrays:
-            table = arrays["weights"].astype(np.float32)
+            table = arrays["weights"]
             prior = _read_prior(
                 arrays["prior_chars"], arrays["prior_readings"], arrays["prior_counts"]
             )

@@ -30,10 +30,14 @@ Stage = Callable[[Document], Document]
 _USER_WORD_FREQUENCY = 10**9
 
 
-# Huge input is analysed a piece at a time so that memory stays flat: pieces end at line
+# Long input is analysed a piece at a time so that memory stays flat: pieces end at line
 # breaks, else after sentence punctuation, else after any other non-Han character.  A piece
-# is never cut inside a Han run shorter than the limit, so words are never cut.
-CHUNK_LIMIT = 10_000
+# is never cut inside a Han run shorter than the limit, so words are never cut.  Pieces of a
+# few thousand characters keep the objects alive at once few enough that the garbage
+# collector's full passes stay cheap (half the collection time of 10,000-character pieces on
+# a long text); the model then sees a sentence end where a piece ends, which changed 2 of
+# 322,374 readings of CPP test as one text.
+CHUNK_LIMIT = 2_000
 _BREAKS = (re.compile(r"\n"), re.compile(r"[。！？；!?;…]"), re.compile(rf"[^{HAN_RANGES}]"))
 
 

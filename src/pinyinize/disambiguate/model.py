@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import weakref
 import zlib
 from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass
@@ -159,10 +160,21 @@ def _mix(values: np.ndarray) -> np.ndarray:
 _SALTS = _mix(np.arange(1, _N_COLUMNS + 3, dtype=np.uint64) * _GOLDEN)
 
 
-@lru_cache(maxsize=1 << 16)
+# Caches are plain dicts of strings, ints and tuples of strings, which the garbage collector
+# stops tracking; an lru_cache keeps a linked list it would walk in every full collection
+# (tens of thousands of nodes, a few ms each time on long texts).  Cleared when full.
+_CACHE_LIMIT = 1 << 16
+_HASHES: dict[str, int] = {}
+
+
 def _hash(text: str) -> int:
     """A stable 32-bit hash of a string (CRC-32 of its UTF-8 bytes)."""
-    return zlib.crc32(text.encode("utf-8"))
+    value = _HASHES.get(text)
+    if value is None:
+        if len(_HASHES) >= _CACHE_LIMIT:
+            _HASHES.clear()
+        value = _HASHES[text] = zlib.crc32(text.encode("utf-8"))
+    return value
 
 
 _YES_NO = {name: (_hash(f"{name}=yes"), _hash(f"{name}=no")) for name in ("lr", "cr")}
@@ -274,10 +286,19 @@ def _token_values(
     ]
 
 
-@lru_cache(maxsize=1 << 16)
+_WORD_READINGS: weakref.WeakKeyDictionary[Lexicon, dict[str, tuple[str, ...] | None]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def _word_readings(lexicon: Lexicon, word: str) -> tuple[str, ...] | None:
-    entry = lexicon.word(word)
-    return entry.readings if entry is not None and entry.readings else None
+    cache = _WORD_READINGS.get(lexicon)
+    if cache is None or len(cache) >= _CACHE_LIMIT:
+        cache = _WORD_READINGS[lexicon] = {}
+    if word not in cache:
+        entry = lexicon.word(word)
+        cache[word] = entry.readings if entry is not None and entry.readings else None
+    return cache[word]
 
 
 def _covering(text: str, offset: int, lexicon: Lexicon) -> tuple[list[int], list[int], set[str]]:

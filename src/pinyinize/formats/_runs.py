@@ -10,7 +10,7 @@ bytes.  No Han character is ever next to one of them inside a word, so no word i
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,13 +22,47 @@ from pinyinize.select import Selection
 from pinyinize.spell import Tones
 from pinyinize.tones import Mode
 
-__all__ = ["DocumentOptions", "Session", "has_han", "line_and_column", "strip_marked_ruby"]
+__all__ = [
+    "DocumentOptions",
+    "Session",
+    "change_between",
+    "change_spans",
+    "has_han",
+    "line_and_column",
+    "strip_marked_ruby",
+]
 
 HAN = re.compile(f"[{HAN_RANGES}]")
 _SPECIAL = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);|[&<>\"']")
 RUBY_CLASS = "pinyinize"
 _MARKED_RUBY = re.compile(r'<ruby class="pinyinize">(.*?)</ruby>', re.DOTALL)
 _RUBY_READING = re.compile(r"<rp>[^<]*</rp>|<rt>[^<]*</rt>")
+
+
+def change_spans(text: str, spans: Iterable[tuple[int, int]], change: Callable[[str], str]) -> str:
+    """``text`` with each (start, end) span, in order and not overlapping, passed through
+    ``change``; everything between the spans is kept as it is."""
+    parts: list[str] = []
+    position = 0
+    for start, end in spans:
+        parts.append(text[position:start])
+        parts.append(change(text[start:end]))
+        position = end
+    parts.append(text[position:])
+    return "".join(parts)
+
+
+def change_between(pattern: re.Pattern[str], text: str, change: Callable[[str], str]) -> str:
+    """``text`` with the runs between matches of ``pattern`` passed through ``change``; the
+    matches are kept as they are."""
+    parts: list[str] = []
+    position = 0
+    for match in pattern.finditer(text):
+        parts.append(change(text[position : match.start()]))
+        parts.append(match.group())
+        position = match.end()
+    parts.append(change(text[position:]))
+    return "".join(parts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,14 +142,7 @@ class Session:
             return raw
         if self.format is Format.INLINE and not self.options.force:
             self._refuse_annotated(raw, where)
-        parts: list[str] = []
-        position = 0
-        for match in _SPECIAL.finditer(raw):
-            parts.append(self._annotate_plain(raw[position : match.start()]))
-            parts.append(match.group())
-            position = match.end()
-        parts.append(self._annotate_plain(raw[position:]))
-        return "".join(parts)
+        return change_between(_SPECIAL, raw, self._annotate_plain)
 
     def strip(self, raw: str) -> str:
         """Remove what :meth:`annotate` added to a run of source text."""

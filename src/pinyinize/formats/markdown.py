@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Iterator
 
 from pinyinize.errors import InputError
-from pinyinize.formats._runs import DocumentOptions, Session
+from pinyinize.formats._runs import DocumentOptions, Session, change_between, change_spans
 from pinyinize.formats.decode import decode
 from pinyinize.pipeline import Annotator
 from pinyinize.render import Format
@@ -83,31 +83,22 @@ def prose_lines(text: str) -> Iterator[tuple[int, int]]:
 
 
 def _annotate_prose(prose: str, session: Session) -> str:
-    parts: list[str] = []
-    position = 0
-    for kept in _KEPT.finditer(prose):
-        parts.append(session.annotate(prose[position : kept.start()]))
-        parts.append(kept.group())
-        position = kept.end()
-    parts.append(session.annotate(prose[position:]))
-    return "".join(parts)
+    return change_between(_KEPT, prose, session.annotate)
+
+
+def _prose_spans(body: str) -> Iterator[tuple[int, int]]:
+    """Source spans of the prose blocks of ``body`` (the text after any front matter)."""
+    lines = _lines(body)
+    for first, last in prose_lines(body):
+        if first >= len(lines):  # markdown-it saw a line we did not: leave it alone
+            continue
+        yield lines[first][0], lines[min(last, len(lines)) - 1][1]
 
 
 def _transform(text: str, change: Callable[[str], str]) -> str:
     start_of_body = front_matter_end(text)
     body = text[start_of_body:]
-    lines = _lines(body)
-    parts = [text[:start_of_body]]
-    position = 0
-    for first, last in prose_lines(body):
-        if first >= len(lines):  # markdown-it saw a line we did not: leave it alone
-            continue
-        start, end = lines[first][0], lines[min(last, len(lines)) - 1][1]
-        parts.append(body[position:start])
-        parts.append(change(body[start:end]))
-        position = end
-    parts.append(body[position:])
-    return "".join(parts)
+    return text[:start_of_body] + change_spans(body, _prose_spans(body), change)
 
 
 def annotate_document(data: bytes, annotator: Annotator, options: DocumentOptions) -> bytes:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
-from pinyinize.formats._runs import DocumentOptions, Session
+from pinyinize.formats._runs import DocumentOptions, Session, change_spans
 from pinyinize.formats.decode import decode
 from pinyinize.pipeline import Annotator
 from pinyinize.render import Format
@@ -67,14 +67,7 @@ def _annotate_cue(cue: str, session: Session) -> str:
 
 
 def _transform(text: str, webvtt: bool, change: Callable[[str], str]) -> str:
-    parts: list[str] = []
-    position = 0
-    for start, end in cue_texts(text, webvtt=webvtt):
-        parts.append(text[position:start])
-        parts.append(change(text[start:end]))
-        position = end
-    parts.append(text[position:])
-    return "".join(parts)
+    return change_spans(text, cue_texts(text, webvtt=webvtt), change)
 
 
 def _session(annotator: Annotator, options: DocumentOptions, webvtt: bool) -> Session:

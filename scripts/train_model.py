@@ -21,7 +21,7 @@ plus CPP dev), then trains on everything and writes ``src/pinyinize/data/model.n
 ``model.json``.  ``--test`` also scores CPP test once, through the real pipeline with the
 packaged weights (report only; never used for tuning).
 
-    .venv/bin/python scripts/train_model.py            # about 3 min on 2 cores
+    .venv/bin/python scripts/train_model.py            # about 2 min on 2 cores
 """
 
 from __future__ import annotations

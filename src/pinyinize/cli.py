@@ -151,7 +151,8 @@ def _refuse_lost_files(files: tuple[str, ...], output: str | None, in_place: boo
         if not files or any(is_standard_stream(name) for name in files):
             raise UsageError("--in-place needs input files, not standard input")
         return
-    refuse_same_file(output, files, hint="; pass --in-place to rewrite inputs")
+    inputs = [(name, "the input") for name in files]
+    refuse_same_file(output, inputs, hint="; pass --in-place to rewrite inputs")
 
 
 def _write_outputs(
@@ -610,8 +611,9 @@ def batch(
     interrupted run leaves OUTPUT.progress: run the same command again to resume it.
     """
     with _one_line_errors():
-        refuse_same_file(output, [input_file])
-        refuse_same_file(errors_path, [input_file, output], role="the --errors file")
+        refuse_same_file(output, [(input_file, "the input")])
+        others = [(input_file, "the input"), (output, "the output")]
+        refuse_same_file(errors_path, others, role="the --errors file")
     settings = BatchSettings(
         detect_input_format(input_file) if input_format == "auto" else input_format,
         field,

@@ -99,17 +99,21 @@ def same_file(first: str, second: str) -> bool:
 
 
 def refuse_same_file(
-    target: str | None, others: Iterable[str], role: str = "the output", hint: str = ""
+    target: str | None,
+    others: Iterable[tuple[str, str]],
+    role: str = "the output",
+    hint: str = "",
 ) -> None:
     """Raise SameFileError when the file ``target`` (the command's ``role``) is one of
-    ``others``, which writing it would destroy; standard streams are never the same file."""
+    ``others`` ((name, role) pairs), which writing it would destroy.
+
+    Standard streams (``-``, None) are never the same file as anything."""
     if is_standard_stream(target):
         return
     assert target is not None
-    for other in others:
+    for other, other_role in others:
         if not is_standard_stream(other) and same_file(target, other):
-            which = "one of the inputs" if other == target else f"the same file as {other}"
-            raise SameFileError(f"{target}: {role} is {which}{hint}")
+            raise SameFileError(f"{target}: {role} is the same file as {other_role} {other}{hint}")
 
 
 @contextlib.contextmanager

@@ -2,7 +2,6 @@
 
 Exit status:
 
-\b
   0    done
   1    an expected error, printed as one line on stderr: an input that cannot be read
        (missing, unreadable, a folder, not UTF-8; the --user-dict file too), text that
@@ -14,8 +13,9 @@ Exit status:
   141  standard output was closed before the end (`pinyinize annotate big.txt | head`):
        the command stops quietly, as a tool that SIGPIPE ends does (128 + 13)
 
-Outputs are written atomically (see pinyinize.files): a failed or killed run leaves the
-old output file as it was, never an empty or partial one.
+The -o file of annotate, strip and check is written atomically (see pinyinize.files): a
+failed or killed run leaves the old file as it was, never an empty or partial one;
+--in-place rewrites each input the same way.
 """
 
 from __future__ import annotations
@@ -95,7 +95,7 @@ Examples:
   pinyinize strip --format ruby annotated.html
 """
 
-Process = Callable[[str, bytes], "str | bytes"]
+Process = Callable[[str, bytes], str | bytes]
 """Turns one input (its name and bytes) into its output."""
 
 
@@ -610,7 +610,7 @@ def batch(
     not a string, already annotated) are reported with their line numbers and skipped.  An
     interrupted run leaves OUTPUT.progress: run the same command again to resume it.
     """
-    with _one_line_errors():
+    with _one_line_errors(output):
         refuse_same_file(output, [(input_file, "the input")])
         others = [(input_file, "the input"), (output, "the output")]
         refuse_same_file(errors_path, others, role="the --errors file")

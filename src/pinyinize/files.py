@@ -3,9 +3,11 @@
 A regular output file is written atomically: into a temporary file in the target's folder,
 flushed to disk, then renamed over the target, so a crash, a ``kill -9``, a full disk or a
 failed run leaves either the old file or the complete new one.  The target keeps its
-permission bits (a new one gets the usual ``0o666`` less the umask), and an output that is
-a symlink is followed, so the link stays and its file is replaced.  A rename gives the
-target a new inode: other hard links to it keep the old content, as with ``sed -i``.
+permission bits (a new one gets the usual ``0o666`` less the umask) and, where the user may
+give them, its owner and group.  An output that is a symlink is followed, so the link stays
+and its file is replaced.  A rename gives the target a new inode: other hard links to it
+keep the old content, as with ``sed -i``; and the folder must be writable, not only the file.
+A run killed with ``kill -9`` leaves its temporary file (``.NAME.XXXXXXXX.tmp``) behind.
 
 Outputs that are not regular files (a terminal, a pipe, a FIFO, ``/dev/full``) cannot be
 replaced; they are written directly.  Every ``OSError`` becomes an :class:`OutputError` or
@@ -200,6 +202,8 @@ def _atomic(name: str, path: str, existing: os.stat_result | None) -> Iterator[B
     try:
         with os.fdopen(handle, "wb") as stream:
             yield stream
+            if existing is not None:
+                _keep_owner(stream, existing)
             _commit(name, stream, temporary, path, _mode(existing))
     except BaseException:  # the block failed, or the commit did: the target stays as it was
         _remove(temporary)
@@ -215,6 +219,12 @@ def _commit(name: str, stream: BinaryIO, temporary: str, path: str, mode: int) -
         os.replace(temporary, path)
     except OSError as error:
         raise OutputError(f"{name}: {_reason(error)}") from None
+
+
+def _keep_owner(stream: BinaryIO, existing: os.stat_result) -> None:
+    """Give the new file the old one's owner and group, where we may (root, or our group)."""
+    with contextlib.suppress(OSError):
+        os.fchown(stream.fileno(), existing.st_uid, existing.st_gid)
 
 
 def _mode(existing: os.stat_result | None) -> int:

@@ -14,6 +14,7 @@ import signal
 import stat
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -139,6 +140,27 @@ def test_an_output_symlink_is_followed_and_stays_a_link(tmp_path, text_file):
     link.symlink_to(target)
     assert invoke("annotate", str(text_file), "-o", str(link)).exit_code == 0
     assert link.is_symlink() and target.read_text(encoding="utf-8") == ANNOTATED
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can give a file to another user")
+def test_output_keeps_its_owner(tmp_path, text_file):
+    output = tmp_path / "out.txt"
+    output.write_text("old\n", encoding="utf-8")
+    os.chown(output, 65534, 65534)
+    assert invoke("annotate", str(text_file), "-o", str(output)).exit_code == 0
+    assert (output.stat().st_uid, output.stat().st_gid) == (65534, 65534)
+
+
+def test_a_fifo_output_is_written_not_replaced(tmp_path, text_file):
+    fifo = tmp_path / "out.fifo"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    result = invoke("annotate", str(text_file), "-o", str(fifo))
+    reader.join(timeout=30)
+    assert result.exit_code == 0 and received == [ANNOTATED.encode()]
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
 
 
 def test_a_write_that_fails_keeps_the_old_output(tmp_path, text_file, monkeypatch):
@@ -269,6 +291,23 @@ def test_missing_and_unreadable_inputs_have_one_exit_status(tmp_path):
 def test_unreadable_input_is_exit_1(text_file):
     text_file.chmod(0)
     one_line_error(invoke("annotate", str(text_file)), 1, "Permission denied")
+
+
+def test_unreadable_input_is_exit_1_as_any_user(text_file, monkeypatch):
+    """The same, where the tests run as root: access() and reading both say no."""
+    real_access, real_read = os.access, Path.read_bytes
+
+    def access(path: object, mode: int, **kwargs: object) -> bool:
+        return False if str(path) == str(text_file) else real_access(path, mode, **kwargs)
+
+    def read_bytes(path: Path) -> bytes:
+        if path == text_file:
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+        return real_read(path)
+
+    monkeypatch.setattr(os, "access", access)
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    one_line_error(invoke("annotate", str(text_file)), 1, f"{text_file}: Permission denied")
 
 
 @pytest.mark.parametrize("command", ["annotate", "strip", "check", "batch"])

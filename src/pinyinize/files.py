@@ -20,6 +20,7 @@ replaced; they are written directly.  Every ``OSError`` becomes an :class:`Outpu
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
 import sys
@@ -150,8 +151,16 @@ def write_atomically(target: str, data: bytes) -> None:
 
 def _writer(stream: BinaryIO, name: str) -> Write:
     def write(data: bytes) -> None:
+        remaining = memoryview(data)
         try:
-            stream.write(data)
+            while remaining:
+                # A pipe whose reader leaves mid-write takes part of a large write and
+                # CPython's buffered writer returns the short count instead of raising:
+                # write the rest, and the next write raises BrokenPipeError.
+                written = stream.write(remaining)
+                if not written:
+                    raise OSError(errno.EIO, "the output took nothing")
+                remaining = remaining[written:]
         except BrokenPipeError:
             raise  # the reader went away: not an error to report, the caller stops quietly
         except OSError as error:

@@ -341,6 +341,23 @@ def test_a_closed_stdout_ends_quietly_with_141(text_file):
     assert result.stderr == b""
 
 
+def test_a_reader_that_leaves_early_ends_the_run_with_141(tmp_path):
+    """`pinyinize annotate big.txt | head -c 1`: the reader takes a byte of a large output
+    and leaves; the rest of the output must not vanish silently with status 0."""
+    source = tmp_path / "big.txt"
+    source.write_text(TEXT * 3_000, encoding="utf-8")  # about 200 KB of output
+    process = subprocess.Popen(
+        [*COMMAND, "annotate", str(source)], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert process.stdout is not None and process.stderr is not None
+    with process.stdout, process.stderr:
+        assert process.stdout.read(1)
+        process.stdout.close()
+        stderr = process.stderr.read()
+    assert process.wait(timeout=60) == EXIT_BROKEN_PIPE
+    assert stderr == b""
+
+
 # --- batch: its files must be three different files ----------------------------------------
 
 

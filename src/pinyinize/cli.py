@@ -1,23 +1,46 @@
 """Command line: a thin layer over one Annotator.
 
-Expected errors (a missing file, input that is not UTF-8, a bad user dictionary) print one
-line on stderr and exit with status 1; usage errors exit with status 2.
+Exit status:
+
+  0    done
+  1    an expected error, printed as one line on stderr: an input that cannot be read
+       (missing, unreadable, a folder, not UTF-8; the --user-dict file too), text that
+       cannot be processed (already annotated, a bad document or user dictionary), an
+       output that cannot be written (a full disk, no permission); `check` found problems
+  2    a usage error: an unknown option or a bad value, an output that is one of the
+       inputs (-o a.txt for a.txt; pass --in-place to rewrite inputs), --in-place with -o
+       or standard input, `batch --errors` that is the output or the input
+  141  standard output was closed before the end (`pinyinize annotate big.txt | head`):
+       the command stops quietly, as a tool that SIGPIPE ends does (128 + 13)
+
+The -o file of annotate, strip and check is written atomically (see pinyinize.files): a
+failed or killed run leaves the old file as it was, never an empty or partial one;
+--in-place rewrites each input the same way.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
-from pathlib import Path
-from typing import BinaryIO
 
 import click
 
 from pinyinize.batch import CHUNK_SIZE, BatchSettings, dask_engine, detect_input_format, run_batch
 from pinyinize.check import Problem, repair
 from pinyinize.check import check as find_problems
-from pinyinize.errors import InputError, PinyinizeError
+from pinyinize.errors import InputError, OutputError, PinyinizeError, SameFileError
+from pinyinize.files import (
+    STDIN_NAME,
+    check_readable,
+    is_standard_stream,
+    output_stream,
+    read_inputs,
+    refuse_same_file,
+    write_atomically,
+)
 from pinyinize.formats import (
     DOCUMENT_TYPES,
     DocumentOptions,
@@ -32,6 +55,10 @@ from pinyinize.spell import Tones
 from pinyinize.tones import Mode
 
 __all__ = ["main"]
+
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+EXIT_BROKEN_PIPE = 128 + 13  # what a shell reports for a tool that SIGPIPE ended
 
 ANNOTATE_EXAMPLES = """
 \b
@@ -48,6 +75,7 @@ Examples:
   pinyinize annotate page.html -o page.zh.html      # ruby over the text of the page
   pinyinize annotate book.epub -o book.pinyin.epub
   pinyinize annotate --input-format vtt -f ruby < talk.vtt > talk.pinyin.vtt
+  pinyinize annotate --in-place chapter*.txt         # rewrites each file (atomically)
 """
 
 CHECK_EXAMPLES = """
@@ -57,6 +85,7 @@ Examples:
       article.txt:16:123: apostrophe: (liǎngàn): ... needs an apostrophe: liǎng'àn
   pinyinize check --json article.txt | jq '.problems[].kind'
   pinyinize check --fix article.txt -o fixed.txt   # then `pinyinize check fixed.txt` is clean
+  pinyinize check --fix --in-place article.txt
 """
 
 STRIP_EXAMPLES = """
@@ -65,6 +94,15 @@ Examples:
   pinyinize annotate text.txt | pinyinize strip        # gives back text.txt exactly
   pinyinize strip --format ruby annotated.html
 """
+
+Process = Callable[[str, bytes], str | bytes]
+"""Turns one input (its name and bytes) into its output."""
+
+
+class UsageError(click.ClickException):
+    """A command line that cannot be carried out as given: one line, exit status 2."""
+
+    exit_code = EXIT_USAGE
 
 
 def _decode(data: bytes, name: str) -> str:
@@ -76,47 +114,77 @@ def _decode(data: bytes, name: str) -> str:
         ) from None
 
 
-def _inputs(files: tuple[str, ...]) -> Iterator[tuple[str, str]]:
-    """(name, text) for each input file, or standard input when there is none."""
-    for name, data in _raw_inputs(files):
-        yield name, _decode(data, name)
+def _encode(piece: str | bytes) -> bytes:
+    return piece if isinstance(piece, bytes) else piece.encode("utf-8")
 
 
-def _raw_inputs(files: tuple[str, ...]) -> Iterator[tuple[str, bytes]]:
-    """(name, bytes) for each input file, or standard input when there is none."""
-    if not files or files == ("-",):
-        yield "<stdin>", sys.stdin.buffer.read()
-        return
-    for name in files:
-        try:
-            data = Path(name).read_bytes()
-        except OSError as error:
-            raise InputError(f"{name}: {error.strerror or error}") from None
-        yield name, data
-
-
-def _open_output(output: str | None) -> BinaryIO:
-    if output is None or output == "-":
-        return sys.stdout.buffer
+@contextlib.contextmanager
+def _one_line_errors(output: str | None = None) -> Iterator[None]:
+    """Expected errors as one line and their exit status; a closed stdout ends quietly."""
     try:
-        return open(output, "wb")
-    except OSError as error:
-        raise InputError(f"{output}: {error.strerror or error}") from None
-
-
-def _run(work: Iterator[str | bytes], output: str | None) -> None:
-    """Write each piece of output as it is produced; turn expected errors into one line."""
-    try:
-        stream = _open_output(output)
-        try:
-            for piece in work:
-                stream.write(piece if isinstance(piece, bytes) else piece.encode("utf-8"))
-        finally:
-            stream.flush()
-            if stream is not sys.stdout.buffer:
-                stream.close()
+        yield
+    except BrokenPipeError:
+        _abandon_stdout()
+        sys.exit(EXIT_BROKEN_PIPE)
+    except SameFileError as error:
+        raise UsageError(str(error)) from None
     except PinyinizeError as error:
+        if isinstance(error, OutputError) and is_standard_stream(output):
+            _abandon_stdout()
         raise click.ClickException(str(error)) from None
+
+
+def _abandon_stdout() -> None:
+    """Point stdout at /dev/null, so that Python's flush at exit cannot fail a second time
+    (with a traceback) on what is left in its buffer."""
+    with contextlib.suppress(OSError, ValueError):  # ValueError: not a real file (tests)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+
+
+def _refuse_lost_files(files: tuple[str, ...], output: str | None, in_place: bool) -> None:
+    """Refuse a command line whose output would overwrite one of its inputs."""
+    if in_place:
+        if output is not None:
+            raise UsageError("--in-place rewrites each input file; it cannot go with -o")
+        if not files or any(is_standard_stream(name) for name in files):
+            raise UsageError("--in-place needs input files, not standard input")
+        return
+    inputs = [(name, "the input") for name in files]
+    refuse_same_file(output, inputs, hint="; pass --in-place to rewrite inputs")
+
+
+def _write_outputs(
+    make_process: Callable[[], Process],
+    files: tuple[str, ...],
+    output: str | None,
+    in_place: bool = False,
+) -> None:
+    """Process each input into the output, or with ``in_place`` back into its own file.
+
+    The output file is replaced only after every input was read and processed; with
+    ``in_place`` each file is replaced on its own, and only when its content changes.
+    """
+    with _one_line_errors(output):
+        _refuse_lost_files(files, output, in_place)
+        process = make_process()
+        if in_place:
+            for name, data in read_inputs(files):
+                result = _encode(process(name, data))
+                if result != data:
+                    write_atomically(name, result)
+            return
+        with output_stream(output) as write:
+            for name, data in read_inputs(files):
+                write(_encode(process(name, data)))
+
+
+def _annotator(user_dict: str | None, select: Selection | str = "all") -> Annotator:
+    """The one Annotator of a command; a --user-dict that cannot be read is named as such."""
+    if user_dict is not None:
+        check_readable(user_dict)
+    return Annotator(user_dict=user_dict, select=select)
 
 
 tones_option = click.option(
@@ -142,8 +210,17 @@ output_option = click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, allow_dash=True),
-    help="Write here instead of stdout.",
+    help="Write here instead of stdout (replaced only when the run succeeds).",
 )
+in_place_option = click.option(
+    "--in-place",
+    is_flag=True,
+    help="Rewrite each input file with its result (atomically) instead of writing an output.",
+)
+# No readable/dir_okay checks by click: the command reads each input itself and reports a
+# missing, unreadable or folder input alike (one line, exit status 1).
+files_argument = click.argument("files", nargs=-1, type=click.Path(readable=False, allow_dash=True))
+user_dict_type = click.Path(readable=False)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -162,7 +239,7 @@ input_format_option = click.option(
 
 
 @main.command(epilog=ANNOTATE_EXAMPLES)
-@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, allow_dash=True))
+@files_argument
 @click.option(
     "-f",
     "--format",
@@ -192,7 +269,7 @@ input_format_option = click.option(
 )
 @click.option(
     "--user-dict",
-    type=click.Path(dir_okay=False),
+    type=user_dict_type,
     help="TSV of word<TAB>pinyin whose readings win over everything else.",
 )
 @click.option(
@@ -201,6 +278,7 @@ input_format_option = click.option(
     help="Annotate even if the text already has inline pinyin annotations.",
 )
 @output_option
+@in_place_option
 def annotate(
     files: tuple[str, ...],
     format_: str | None,
@@ -213,6 +291,7 @@ def annotate(
     user_dict: str | None,
     force: bool,
     output: str | None,
+    in_place: bool,
 ) -> None:
     """Annotate FILES (or standard input) with pinyin.
 
@@ -229,13 +308,13 @@ def annotate(
         force,
     )
 
-    def work() -> Iterator[str | bytes]:
-        annotator = Annotator(user_dict=user_dict, select=select)
-        for name, data in _raw_inputs(files):
+    def make_process() -> Process:
+        annotator = _annotator(user_dict, select)
+
+        def process(name: str, data: bytes) -> str | bytes:
             kind = _document_type(name, input_format)
             if kind != "text":
-                yield _transform(name, annotate_document, data, annotator, options, kind)
-                continue
+                return _transform(name, annotate_document, data, annotator, options, kind)
             text = _decode(data, name)
             text_format = (options.format or Format.INLINE).value
             if not force:
@@ -249,13 +328,15 @@ def annotate(
                 orthography=orthography,
                 force=True,  # the whole text was checked above
             )
-            yield annotated + "\n" if text_format == Format.JSON.value else annotated
+            return annotated + "\n" if text_format == Format.JSON.value else annotated
 
-    _run(work(), output)
+        return process
+
+    _write_outputs(make_process, files, output, in_place)
 
 
 def _document_type(name: str, input_format: str) -> str:
-    return detect(None if name == "<stdin>" else name) if input_format == "auto" else input_format
+    return detect(None if name == STDIN_NAME else name) if input_format == "auto" else input_format
 
 
 def _transform(
@@ -288,7 +369,7 @@ def _refuse_annotated(annotator: Annotator, name: str, text: str) -> None:
 
 
 @main.command(epilog=STRIP_EXAMPLES)
-@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, allow_dash=True))
+@files_argument
 @click.option(
     "-f",
     "--format",
@@ -301,76 +382,87 @@ def _refuse_annotated(annotator: Annotator, name: str, text: str) -> None:
 @input_format_option
 @click.option(
     "--user-dict",
-    type=click.Path(dir_okay=False),
+    type=user_dict_type,
     help="The user dictionary used to annotate, if any.",
 )
 @output_option
+@in_place_option
 def strip(
     files: tuple[str, ...],
     format_: str | None,
     input_format: str,
     user_dict: str | None,
     output: str | None,
+    in_place: bool,
 ) -> None:
     """Remove pinyin annotations written by `pinyinize annotate`, giving back the text."""
     options = DocumentOptions(Format(format_) if format_ else None)
 
-    def work() -> Iterator[str | bytes]:
-        annotator = Annotator(user_dict=user_dict)
-        for name, data in _raw_inputs(files):
+    def make_process() -> Process:
+        annotator = _annotator(user_dict)
+
+        def process(name: str, data: bytes) -> str | bytes:
             kind = _document_type(name, input_format)
             if kind != "text":
-                yield _transform(name, strip_document, data, annotator, options, kind)
-                continue
+                return _transform(name, strip_document, data, annotator, options, kind)
             text = _decode(data, name)
             text_format = (options.format or Format.INLINE).value
-            if text_format == Format.JSON.value:
-                for line in text.splitlines():
-                    if line.strip():
-                        yield annotator.strip(line, format=text_format)
-            else:
-                yield annotator.strip(text, format=text_format)
+            if text_format != Format.JSON.value:
+                return annotator.strip(text, format=text_format)
+            lines = (line for line in text.splitlines() if line.strip())
+            return "".join(annotator.strip(line, format=text_format) for line in lines)
 
-    _run(work(), output)
+        return process
+
+    _write_outputs(make_process, files, output, in_place)
 
 
 @main.command(epilog=CHECK_EXAMPLES)
-@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, allow_dash=True))
+@files_argument
 @click.option("--json", "as_json", is_flag=True, help="Report as JSON (one object per file).")
 @click.option("--fix", is_flag=True, help="Write the text with every problem fixed instead.")
-@click.option(
-    "--user-dict", type=click.Path(dir_okay=False), help="Readings that win, as for annotate."
-)
+@click.option("--user-dict", type=user_dict_type, help="Readings that win, as for annotate.")
 @output_option
+@in_place_option
 def check(
-    files: tuple[str, ...], as_json: bool, fix: bool, user_dict: str | None, output: str | None
+    files: tuple[str, ...],
+    as_json: bool,
+    fix: bool,
+    user_dict: str | None,
+    output: str | None,
+    in_place: bool,
 ) -> None:
     """Check the pinyin annotations already in FILES (inline 词(cí) and HTML ruby).
 
     Reports wrong readings, spans that are not words, doubled and misplaced annotations,
     syllable counts that do not match and missing apostrophes, each with its line, column
     and a fix.  Exits with 1 when it finds a problem (0 with --fix, which writes the fixed
-    text and reports on stderr).
+    text and reports on stderr; --fix --in-place rewrites each file).
     """
+    if in_place and not fix:
+        raise UsageError("--in-place needs --fix (check rewrites files only to fix them)")
     found = 0
 
-    def work() -> Iterator[str]:
-        nonlocal found
-        annotator = Annotator(user_dict=user_dict)
-        for name, text in _inputs(files):
+    def make_process() -> Process:
+        annotator = _annotator(user_dict)
+
+        def process(name: str, data: bytes) -> str:
+            nonlocal found
+            text = _decode(data, name)
             problems = find_problems(annotator, text)
             found += len(problems)
             if fix:
                 if problems:
                     click.echo(f"{name}: fixed {len(problems)} problem(s)", err=True)
-                yield repair(annotator, text)
-            elif as_json:
+                return repair(annotator, text)
+            if as_json:
                 report = {"file": name, "problems": [p.as_dict() for p in problems]}
-                yield json.dumps(report, ensure_ascii=False) + "\n"
-            else:
-                yield "".join(f"{name}:{_describe(problem)}\n" for problem in problems)
+                return json.dumps(report, ensure_ascii=False) + "\n"
+            return "".join(f"{name}:{_describe(problem)}\n" for problem in problems)
 
-    _run(work(), output)
+        return process
+
+    _write_outputs(make_process, files, output, in_place)
     if found and not fix:
         sys.exit(1)
 
@@ -489,7 +581,7 @@ def _selection_text(value: str) -> str:
     help="Which words (as for annotate).",
 )
 @click.option("--orthography", is_flag=True, help="GB/T 16159-2012 word spelling.")
-@click.option("--user-dict", type=click.Path(dir_okay=False), help="TSV of word<TAB>pinyin.")
+@click.option("--user-dict", type=user_dict_type, help="TSV of word<TAB>pinyin.")
 @click.option("--force", is_flag=True, help="Annotate records that already carry pinyin.")
 def batch(
     input_file: str,
@@ -518,6 +610,10 @@ def batch(
     not a string, already annotated) are reported with their line numbers and skipped.  An
     interrupted run leaves OUTPUT.progress: run the same command again to resume it.
     """
+    with _one_line_errors(output):
+        refuse_same_file(output, [(input_file, "the input")])
+        others = [(input_file, "the input"), (output, "the output")]
+        refuse_same_file(errors_path, others, role="the --errors file")
     settings = BatchSettings(
         detect_input_format(input_file) if input_format == "auto" else input_format,
         field,
@@ -533,7 +629,7 @@ def batch(
     )
     interactive = sys.stderr.isatty()
     try:
-        Annotator(user_dict=user_dict, select=select)  # a bad dictionary fails here, once
+        _annotator(user_dict, select)  # a bad dictionary fails here, once
         cluster = dask_engine(scheduler, workers=jobs) if engine == "dask" else None
         report = run_batch(
             input_file,

@@ -26,3 +26,14 @@ class UserDictionaryError(DataError):
         listed = "; ".join(f"line {number}: {why}" for number, why in problems[:5])
         more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
         super().__init__(f"{path}: {len(problems)} bad line(s): {listed}{more}")
+
+
+class OutputError(PinyinizeError):
+    """The output cannot be written (a full disk, no permission, a missing folder)."""
+
+
+class SameFileError(PinyinizeError):
+    """An output is one of the command's other files: writing it would lose that file."""
+
+
+__all__ += ["OutputError", "SameFileError"]  # appended here, beside the classes they name

@@ -52,6 +52,9 @@ def strip_ruby(text: str) -> str:
 def strip_json(text: str) -> str:
     """The original text of a JSON annotation."""
     try:
-        return str(json.loads(text)["text"])
+        original = json.loads(text)["text"]
     except (ValueError, KeyError, TypeError) as error:
         raise InputError(f"not a pinyinize JSON annotation: {error}") from error
+    if not isinstance(original, str):
+        raise InputError("not a pinyinize JSON annotation: its text must be a string")
+    return original

@@ -15,8 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
 from pinyinize.batch import MAX_NESTING, BatchSettings, dask_engine, run_batch
+from pinyinize.cli import main
 from pinyinize.errors import InputError
 
 SURROGATE = b'{"text": "\\u884c\\ud800"}\n'  # 行 and a lone surrogate, as JSON escapes
@@ -257,3 +259,15 @@ def test_pool_workers_die_when_the_batch_process_is_killed(tmp_path):
     for pid in survivors:  # clean up after a failure
         os.kill(pid, signal.SIGKILL)
     assert survivors == []
+
+
+def test_cli_restart_after_the_input_changed(tmp_path):
+    corpus, output = interrupted_run(tmp_path)
+    corpus.write_bytes(good(7))
+    command = ["batch", str(corpus), "-o", str(output), "-j", "1"]
+    refused = CliRunner().invoke(main, command)
+    assert refused.exit_code == 1 and "--restart" in refused.stderr
+    assert "Traceback" not in refused.output
+    restarted = CliRunner().invoke(main, [*command, "--restart"])
+    assert restarted.exit_code == 0, restarted.output
+    assert read_jsonl(output) == [{"id": 7, "text": "银行7", "annotated": "银行(yínháng)7"}]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -44,8 +45,10 @@ def run(corpus: Path, tmp_path: Path, **options: Any) -> tuple[list[dict[str, An
 
 # --- item 4: one bad record never stops the run --------------------------------------------
 
+# (line, what its reason must say: a regular expression, since the library's own message for
+# a lone surrogate, from the InputError it is gaining, may name it as "surrogate" or "D800")
 HOSTILE = [
-    (SURROGATE, "surrogate"),
+    (SURROGATE, r"(?i)surrogate|d800"),
     (b"[" * 100_000 + b"\n", f"nested deeper than {MAX_NESTING}"),
     (b'{"text": "\\u94f6", "a": ' + b"{" * 50_000 + b"\n", f"nested deeper than {MAX_NESTING}"),
     (nested(MAX_NESTING + 1), f"nested deeper than {MAX_NESTING}"),
@@ -59,7 +62,7 @@ def test_a_hostile_record_is_reported_and_the_run_goes_on(tmp_path, line, reason
     output, errors = run(corpus, tmp_path, jobs=1)
     assert [record["id"] for record in output] == [1, 3]
     assert len(errors) == 1 and errors[0]["line"] == 2
-    assert reason in errors[0]["reason"] and "\n" not in errors[0]["reason"]
+    assert re.search(reason, errors[0]["reason"]) and "\n" not in errors[0]["reason"]
 
 
 def test_nesting_up_to_the_limit_and_brackets_inside_strings_are_fine(tmp_path):

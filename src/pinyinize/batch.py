@@ -18,8 +18,8 @@ goes on from the next input line: every record ends up in the output exactly onc
 progress file is removed when the run completes.
 
 Pool workers die with the batch process, even when it is killed with ``kill -9``: on Linux
-the kernel sends them SIGKILL (``PR_SET_PDEATHSIG``), elsewhere a thread in each worker
-watches its parent.
+the kernel sends them SIGKILL (``PR_SET_PDEATHSIG``), and a thread in each worker watches
+the batch process (other systems, other start methods).
 
 Engines: ``local`` (a process pool, default) and ``dask`` (:func:`dask_engine`, a local
 cluster or a real one); both only need ``submit(function, *args) -> future``, so they share
@@ -303,14 +303,19 @@ _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 def _die_with_parent() -> None:
     """Pool worker initializer: end this worker when the batch process dies, even by kill -9
-    (else it waits for work forever, holding its lexicon and model)."""
+    (else it waits for work forever, holding its lexicon and model).
+
+    Two ways, as neither covers every case: the kernel's signal kills at once, even a worker
+    busy in C code, but comes from the process that forked the worker, which under the
+    forkserver start method (Python 3.14's default) is the fork server, and that one lives
+    as long as its workers do; a thread waiting on the pipe to the batch process works with
+    every start method and system.
+    """
     parent = multiprocessing.parent_process()
     if parent is None:
         return
-    if not _kernel_kills_when_parent_dies():
-        threading.Thread(target=_exit_when_gone, args=(parent,), daemon=True).start()
-    if not parent.is_alive():  # it died before the kernel was asked: no signal will come
-        os._exit(1)
+    _kernel_kills_when_parent_dies()
+    threading.Thread(target=_exit_when_gone, args=(parent,), daemon=True).start()
 
 
 def _kernel_kills_when_parent_dies() -> bool:
@@ -326,7 +331,7 @@ def _kernel_kills_when_parent_dies() -> bool:
 
 def _exit_when_gone(parent: multiprocessing.process.BaseProcess) -> None:
     parent.join()  # waits on a pipe that closes when the parent dies, however it dies
-    os._exit(1)
+    os._exit(1)  # (already dead before the kernel was asked: no signal, but this ends it)
 
 
 # --- writing and resuming ----------------------------------------------------------------

@@ -213,14 +213,19 @@ def test_the_errors_file_is_never_the_output(tmp_path):
 # --- item 13: workers die with their parent --------------------------------------------------
 
 
-def children_of(pid: int) -> set[int]:
-    """Live processes whose parent is ``pid`` (read from /proc)."""
-    found = set()
+def descendants_of(root: int) -> set[int]:
+    """Live processes below ``root`` (read from /proc)."""
+    children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            fields = _stat_fields(int(entry.name))
-            if fields and fields[1] == str(pid) and fields[0] != "Z":
-                found.add(int(entry.name))
+        if entry.name.isdigit() and alive(pid := int(entry.name)):
+            fields = _stat_fields(pid)
+            if fields:
+                children.setdefault(int(fields[1]), []).append(pid)
+    found, unseen = set(), [root]
+    while unseen:
+        for child in children.get(unseen.pop(), []):
+            found.add(child)
+            unseen.append(child)
     return found
 
 
@@ -238,30 +243,64 @@ def _stat_fields(pid: int) -> list[str] | None:
     return stat.rsplit(")", 1)[1].split()
 
 
-@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
-def test_pool_workers_die_when_the_batch_process_is_killed(tmp_path):
-    corpus = tmp_path / "in.jsonl"
-    corpus.write_bytes(b"".join(good(number) for number in range(1, 40_001)))
-    command = [
-        str(Path(sys.executable).with_name("pinyinize")), "batch", str(corpus),
-        "-o", str(tmp_path / "out.jsonl"), "-j", "2", "--chunk-size", "50",
-    ]  # fmt: skip
+def survivors_of_a_kill(command: list[str], output: Path, processes: int) -> list[int]:
+    """Start ``command``; once ``processes`` processes run below it and ``output`` has its
+    first records (the workers are working), kill it with SIGKILL; the processes that were
+    below it and still live 5 s later (they are killed then)."""
     process = subprocess.Popen(command, stderr=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + 30
-        while len(workers := children_of(process.pid)) < 2 and time.monotonic() < deadline:
+        deadline = time.monotonic() + 60
+        while len(below := descendants_of(process.pid)) < processes or not _grown(output):
+            assert time.monotonic() < deadline and process.poll() is None
             time.sleep(0.05)
-        assert len(workers) == 2 and process.poll() is None
     finally:
         os.kill(process.pid, signal.SIGKILL)
         process.wait()
     deadline = time.monotonic() + 5
-    while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
+    while any(alive(pid) for pid in below) and time.monotonic() < deadline:
         time.sleep(0.05)
-    survivors = [pid for pid in workers if alive(pid)]
+    survivors = [pid for pid in below if alive(pid)]
     for pid in survivors:  # clean up after a failure
         os.kill(pid, signal.SIGKILL)
-    assert survivors == []
+    return survivors
+
+
+def _grown(path: Path) -> bool:
+    return path.exists() and path.stat().st_size > 0
+
+
+def large_corpus(tmp_path: Path) -> Path:
+    corpus = tmp_path / "in.jsonl"  # long enough to be still running when killed
+    corpus.write_bytes(b"".join(good(number) for number in range(1, 40_001)))
+    return corpus
+
+
+needs_proc = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+
+
+@needs_proc
+def test_cli_batch_workers_die_when_it_is_killed(tmp_path):
+    command = [
+        str(Path(sys.executable).with_name("pinyinize")), "batch", str(large_corpus(tmp_path)),
+        "-o", str(tmp_path / "out.jsonl"), "-j", "2", "--chunk-size", "50",
+    ]  # fmt: skip
+    assert survivors_of_a_kill(command, tmp_path / "out.jsonl", processes=2) == []
+
+
+@needs_proc
+def test_forkserver_workers_die_when_the_batch_process_is_killed(tmp_path):
+    """Under forkserver (Python 3.14's default) the workers are the fork server's children,
+    and it outlives them (it waits for every process holding its pipe, workers included)."""
+    script = (
+        "import multiprocessing, sys\n"
+        "from pinyinize.batch import BatchSettings, run_batch\n"
+        "if __name__ == '__main__':\n"
+        "    multiprocessing.set_start_method('forkserver')\n"
+        "    run_batch(sys.argv[1], sys.argv[2], BatchSettings(), jobs=2, chunk_size=50)\n"
+    )
+    command = [sys.executable, "-c", script, str(large_corpus(tmp_path)), str(tmp_path / "o")]
+    # the fork server, its resource tracker and 2 workers
+    assert survivors_of_a_kill(command, tmp_path / "o", processes=4) == []
 
 
 def test_cli_restart_after_the_input_changed(tmp_path):

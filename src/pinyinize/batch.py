@@ -43,7 +43,13 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
+from contextlib import (
+    AbstractContextManager,
+    ExitStack,
+    contextmanager,
+    nullcontext,
+    suppress,
+)
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol
@@ -314,19 +320,16 @@ def _die_with_parent() -> None:
     parent = multiprocessing.parent_process()
     if parent is None:
         return
-    _kernel_kills_when_parent_dies()
+    _ask_kernel_to_kill_with_parent()
     threading.Thread(target=_exit_when_gone, args=(parent,), daemon=True).start()
 
 
-def _kernel_kills_when_parent_dies() -> bool:
-    """Ask Linux to SIGKILL this process when its parent ends (prctl PR_SET_PDEATHSIG)."""
+def _ask_kernel_to_kill_with_parent() -> None:
+    """On Linux, SIGKILL this process when its parent ends (prctl PR_SET_PDEATHSIG)."""
     if not sys.platform.startswith("linux"):
-        return False
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        return bool(libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0) == 0)
-    except (OSError, AttributeError):  # no libc with prctl here
-        return False
+        return
+    with suppress(OSError, AttributeError):  # no libc with prctl: the thread does the job
+        ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
 
 
 def _exit_when_gone(parent: multiprocessing.process.BaseProcess) -> None:

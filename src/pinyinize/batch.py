@@ -2,16 +2,24 @@
 
 Records go to worker processes in chunks, one Annotator per process (built on the first
 chunk a process gets, then reused), and come back in order: the output has one line per
-good input record, in input order.  Bad records (invalid JSON or UTF-8, no such field, a
-field that is not a string, text that is already annotated) are reported with their line
-numbers and never stop the run.
+good input record, in input order.  Bad records (invalid JSON or UTF-8, JSON nested deeper
+than :data:`MAX_NESTING` levels, no such field, a field that is not a string, text that is
+already annotated or that the library refuses, such as a lone surrogate) are reported with
+their line numbers and a one-line reason, and never stop the run.  A UTF-8 byte order mark
+before the first line is no part of the first record.
 
 **Resuming.**  After each chunk the output and the error report are flushed and fsynced,
-then a small progress file (``OUTPUT.progress``) is replaced atomically with the number of
-input lines done and the sizes the two files had then.  A run that finds it truncates both
-files to those sizes (dropping a torn last line, or lines written after the last
-checkpoint) and goes on from the next input line: every record ends up in the output
-exactly once.  The progress file is removed when the run completes.
+then a small progress file (``OUTPUT.progress``) is written, fsynced and put in place
+atomically, with the number of input lines done, the sizes the two files had then, and
+the input's size and the SHA-256 of its part done.  A run that finds it checks that the
+input is the same (else it refuses: ``restart=True`` starts afresh), truncates both files
+to those sizes (dropping a torn last line, or lines written after the last checkpoint) and
+goes on from the next input line: every record ends up in the output exactly once.  The
+progress file is removed when the run completes.
+
+Pool workers die with the batch process, even when it is killed with ``kill -9``: on Linux
+the kernel sends them SIGKILL (``PR_SET_PDEATHSIG``), and a thread in each worker watches
+the batch process (other systems, other start methods).
 
 Engines: ``local`` (a process pool, default) and ``dask`` (:func:`dask_engine`, a local
 cluster or a real one); both only need ``submit(function, *args) -> future``, so they share
@@ -20,16 +28,28 @@ everything else here.  Dask is imported only when asked for.
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
+import itertools
 import json
 import logging
+import multiprocessing
 import os
+import re
+import signal
+import sys
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
+from contextlib import (
+    AbstractContextManager,
+    ExitStack,
+    contextmanager,
+    nullcontext,
+    suppress,
+)
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol
@@ -38,6 +58,7 @@ from pinyinize.errors import InputError, PinyinizeError
 from pinyinize.pipeline import Annotator
 
 __all__ = [
+    "MAX_NESTING",
     "BatchReport",
     "BatchSettings",
     "Chunk",
@@ -50,6 +71,8 @@ __all__ = [
 ]
 
 CHUNK_SIZE = 500  # records per task: big enough to hide the hand-over, small for resuming
+MAX_NESTING = 100  # arrays and objects in a JSON record (json.loads recurses once per level)
+_BOM = b"\xef\xbb\xbf"  # UTF-8's byte order mark: a signature some editors write first
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,25 +141,38 @@ def _annotator(settings: BatchSettings) -> Annotator:
         return _ANNOTATORS[key]
 
 
+# What one record can raise: bad input, not a bug (ValueError covers UnicodeError, which the
+# model raised for lone surrogates before they became an InputError).  Anything else, a
+# RecursionError included, is a bug and stops the run.
+_RECORD_ERRORS = (PinyinizeError, ValueError)
+
+
 def annotate_chunk(settings: BatchSettings, chunk: Chunk) -> ChunkResult:
     """Annotate the records of a chunk (runs in a worker)."""
     annotator = _annotator(settings)
     result = ChunkResult(lines=len(chunk.lines))
     for number, line in enumerate(chunk.lines, chunk.first_line):
+        if number == 1:
+            line = line.removeprefix(_BOM)
         try:
             written = _annotate_line(annotator, settings, line)
-        except (InputError, _BadRecord) as error:
-            result.errors.append((number, str(error)))
-        except PinyinizeError as error:
-            result.errors.append((number, f"{type(error).__name__}: {error}"))
+        except _RECORD_ERRORS as error:
+            result.errors.append((number, _reason(error)))
         else:
             if written is not None:
                 result.output.append(written + "\n")
     return result
 
 
-class _BadRecord(Exception):
+class _BadRecord(ValueError):
     pass
+
+
+def _reason(error: Exception) -> str:
+    """One line of UTF-8-safe text (a reason may quote a lone surrogate from the record)."""
+    plain = isinstance(error, (InputError, _BadRecord))
+    reason = " ".join((str(error) if plain else f"{type(error).__name__}: {error}").split())
+    return reason.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _annotate_line(annotator: Annotator, settings: BatchSettings, line: bytes) -> str | None:
@@ -149,6 +185,8 @@ def _annotate_line(annotator: Annotator, settings: BatchSettings, line: bytes) -
         return _annotate_text(annotator, settings, text)
     if not text.strip():
         return None
+    if _nested_deeper_than(text, MAX_NESTING):
+        raise _BadRecord(f"JSON nested deeper than {MAX_NESTING} levels")
     try:
         record = json.loads(text)
     except ValueError as error:
@@ -161,22 +199,56 @@ def _annotate_line(annotator: Annotator, settings: BatchSettings, line: bytes) -
     if not isinstance(value, str):
         raise _BadRecord(f"field {settings.field!r} is {type(value).__name__}, not a string")
     record[settings.output_field or settings.field] = _annotate_text(annotator, settings, value)
-    return json.dumps(record, ensure_ascii=False)
+    return _json_line(record)
+
+
+def _json_line(record: dict[str, Any]) -> str:
+    line = json.dumps(record, ensure_ascii=False)
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError:
+        # A lone surrogate in another field: valid as a JSON escape, not as UTF-8.  Written
+        # as escapes again, the record reads back as it was.
+        return json.dumps(record)
+    return line
+
+
+# A JSON string (to its closing quote, or to the end of the text when it has none, so that
+# no character is scanned twice), or a bracket.
+_STRING_OR_BRACKET = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?|[\[\]{}]', re.DOTALL)
+
+
+def _nested_deeper_than(text: str, limit: int) -> bool:
+    """Whether the arrays and objects of a JSON text nest deeper than ``limit``.
+
+    One pass and no recursion, before ``json.loads`` (which recurses once per level, so that
+    100,000 ``[`` raise RecursionError) sees the text.  Brackets inside strings do not
+    count; an unmatched ``]`` may lower the count, but ``json.loads`` stops there anyway.
+    """
+    if text.count("[") + text.count("{") <= limit:
+        return False  # nearly every record: too few brackets to nest that deep
+    depth = 0
+    for match in _STRING_OR_BRACKET.finditer(text):
+        token = match.group()
+        if token in ("[", "{"):
+            depth += 1
+            if depth > limit:
+                return True
+        elif token in ("]", "}"):
+            depth -= 1
+    return False
 
 
 def _annotate_text(annotator: Annotator, settings: BatchSettings, text: str) -> str:
-    try:
-        return annotator.annotate(
-            text,
-            format=settings.format,
-            tones=settings.tones,
-            mode=settings.mode,
-            per_character=settings.per_character,
-            orthography=settings.orthography,
-            force=settings.force,
-        )
-    except InputError as error:
-        raise _BadRecord(str(error)) from None
+    return annotator.annotate(
+        text,
+        format=settings.format,
+        tones=settings.tones,
+        mode=settings.mode,
+        per_character=settings.per_character,
+        orthography=settings.orthography,
+        force=settings.force,
+    )
 
 
 # --- reading and ordering ----------------------------------------------------------------
@@ -188,34 +260,33 @@ def detect_input_format(name: str | None) -> str:
     return "jsonl" if suffix in {".jsonl", ".ndjson", ".json"} else "text"
 
 
-def _chunks(stream: BinaryIO, skip: int, size: int) -> Iterator[Chunk]:
-    number = 0
-    for _ in range(skip):
-        if not stream.readline():
-            return
-        number += 1
+def _chunks(stream: BinaryIO, first_line: int, size: int) -> Iterator[Chunk]:
+    """Chunks of the lines from the stream's position on, the first numbered ``first_line``."""
     lines: list[bytes] = []
     for line in stream:
         lines.append(line)
         if len(lines) == size:
-            yield Chunk(number + 1, tuple(lines))
-            number += len(lines)
+            yield Chunk(first_line, tuple(lines))
+            first_line += len(lines)
             lines = []
     if lines:
-        yield Chunk(number + 1, tuple(lines))
+        yield Chunk(first_line, tuple(lines))
 
 
 def ordered(
     submitter: Submitter, settings: BatchSettings, chunks: Iterable[Chunk], window: int
-) -> Iterator[ChunkResult]:
-    """Results in input order, with at most ``window`` chunks in flight (memory stays flat)."""
-    pending: deque[Any] = deque()
+) -> Iterator[tuple[Chunk, ChunkResult]]:
+    """Each chunk with its result, in input order, with at most ``window`` chunks in flight
+    (memory stays flat)."""
+    pending: deque[tuple[Chunk, Any]] = deque()
     for chunk in chunks:
-        pending.append(submitter.submit(annotate_chunk, settings, chunk))
+        pending.append((chunk, submitter.submit(annotate_chunk, settings, chunk)))
         if len(pending) >= window:
-            yield pending.popleft().result()
+            done, future = pending.popleft()
+            yield done, future.result()
     while pending:
-        yield pending.popleft().result()
+        done, future = pending.popleft()
+        yield done, future.result()
 
 
 class _InProcess:
@@ -227,45 +298,157 @@ class _InProcess:
         return future
 
 
+def _local_engine(jobs: int) -> AbstractContextManager[Submitter]:
+    if jobs <= 1:
+        return nullcontext(_InProcess())
+    return ProcessPoolExecutor(max_workers=jobs, initializer=_die_with_parent)
+
+
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def _die_with_parent() -> None:
+    """Pool worker initializer: end this worker when the batch process dies, even by kill -9
+    (else it waits for work forever, holding its lexicon and model).
+
+    Two ways, as neither covers every case: the kernel's signal kills at once, even a worker
+    busy in C code, but comes from the process that forked the worker, which under the
+    forkserver start method (Python 3.14's default) is the fork server, and that one lives
+    as long as its workers do; a thread waiting on the pipe to the batch process works with
+    every start method and system.
+    """
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+    _ask_kernel_to_kill_with_parent()
+    threading.Thread(target=_exit_when_gone, args=(parent,), daemon=True).start()
+
+
+def _ask_kernel_to_kill_with_parent() -> None:
+    """On Linux, SIGKILL this process when its parent ends (prctl PR_SET_PDEATHSIG)."""
+    if not sys.platform.startswith("linux"):
+        return
+    with suppress(OSError, AttributeError):  # no libc with prctl: the thread does the job
+        ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+
+
+def _exit_when_gone(parent: multiprocessing.process.BaseProcess) -> None:
+    parent.join()  # waits on a pipe that closes when the parent dies, however it dies
+    os._exit(1)  # (already dead before the kernel was asked: no signal, but this ends it)
+
+
 # --- writing and resuming ----------------------------------------------------------------
+
+_START_AFRESH = "to start afresh, rerun with --restart (or delete {})"
 
 
 @dataclass(slots=True)
 class _Progress:
     input: str
     settings: str
-    lines: int = 0
-    output_bytes: int = 0
-    errors_bytes: int = 0
+    input_bytes: int  # the input's size: a resume refuses an input that changed
+    done_bytes: int  # the input's part done (its first ``lines`` lines) ...
+    done_sha256: str  # ... and the hash of that part
+    lines: int
+    output_bytes: int
+    errors_bytes: int
+
+
+class _DonePart:
+    """The part of the input done: its size and SHA-256, grown chunk by chunk."""
+
+    def __init__(self) -> None:
+        self.size = 0
+        self._hash = hashlib.sha256()
+
+    def add(self, data: bytes) -> None:
+        self.size += len(data)
+        self._hash.update(data)
+
+    def hexdigest(self) -> str:
+        return self._hash.hexdigest()
 
 
 def _progress_path(output: Path) -> Path:
     return output.with_name(output.name + ".progress")
 
 
-def _load_progress(path: Path, input_name: str, settings: BatchSettings) -> _Progress:
-    fresh = _Progress(input_name, settings.fingerprint())
-    if not path.exists():
-        return fresh
+def _refuse_shared_files(files: dict[str, Path | None]) -> None:
+    """No two of input, output, errors file and progress file may be one file: opening the
+    latter ones truncates them."""
+    named = [(role, path) for role, path in files.items() if path is not None]
+    for (first_role, first), (second_role, second) in itertools.combinations(named, 2):
+        if _same_file(first, second):
+            raise InputError(f"{second}: the {second_role} and the {first_role} are the same file")
+
+
+def _same_file(first: Path, second: Path) -> bool:
+    """Whether two names lead to one file (links too), or would once created."""
     try:
-        progress = _Progress(**json.loads(path.read_text(encoding="utf-8")))
-    except (ValueError, TypeError) as error:
-        raise InputError(f"{path}: unreadable progress file ({error}); delete it") from None
+        return os.path.samefile(first, second)
+    except OSError:  # one does not exist yet
+        return first.resolve() == second.resolve()
+
+
+def _resume_point(
+    source: BinaryIO, path: Path, input_name: str, settings: BatchSettings
+) -> tuple[_Progress, _DonePart]:
+    """Where this run starts: after the part an interrupted run did, once that part is
+    checked to be unchanged (``source`` is left there), else at the start."""
+    size, done = os.fstat(source.fileno()).st_size, _DonePart()
+    fresh = _Progress(input_name, settings.fingerprint(), size, 0, done.hexdigest(), 0, 0, 0)
+    if not path.exists():
+        return fresh, done
+    progress = _read_progress(path)
     if (progress.input, progress.settings) != (fresh.input, fresh.settings):
         raise InputError(
             f"{path}: an unfinished run with another input or other settings; rerun it as it "
-            "was, or delete the progress file to start again"
+            f"was, or {_START_AFRESH.format(path)}"
         )
-    return progress
+    if progress.lines == 0:  # nothing done, nothing to check
+        return fresh, done
+    if size == progress.input_bytes:
+        _read_into(source, progress.done_bytes, done)
+    if size != progress.input_bytes or done.hexdigest() != progress.done_sha256:
+        why = (
+            f"{size} bytes, not {progress.input_bytes}"
+            if size != progress.input_bytes
+            else f"its first {progress.lines} lines differ"
+        )
+        raise InputError(
+            f"{input_name}: changed since the interrupted run ({why}): resuming would mix "
+            f"two inputs; {_START_AFRESH.format(path)}"
+        )
+    return progress, done
+
+
+def _read_progress(path: Path) -> _Progress:
+    try:
+        return _Progress(**json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError) as error:
+        raise InputError(
+            f"{path}: not a progress file this version can read ({error}); "
+            + _START_AFRESH.format(path)
+        ) from None
+
+
+def _read_into(source: BinaryIO, size: int, done: _DonePart) -> None:
+    while done.size < size and (block := source.read(min(1 << 20, size - done.size))):
+        done.add(block)
 
 
 def _save_progress(path: Path, progress: _Progress) -> None:
+    """Replace the progress file atomically; fsynced first, so that after a system crash it
+    is the old one or the new one, never an empty one."""
     temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(json.dumps(asdict(progress)), encoding="utf-8")
+    with open(temporary, "w", encoding="utf-8") as stream:
+        json.dump(asdict(progress), stream)
+        stream.flush()
+        os.fsync(stream.fileno())
     os.replace(temporary, path)
 
 
-def _open_at(stack: ExitStack, path: Path | None, size: int) -> BinaryIO | None:
+def _open_at(stack: ExitStack, path: Path | None, size: int, progress: Path) -> BinaryIO | None:
     """Open for appending after truncating to ``size`` (what the last checkpoint saw)."""
     if path is None:
         return None
@@ -273,6 +456,12 @@ def _open_at(stack: ExitStack, path: Path | None, size: int) -> BinaryIO | None:
         stream = stack.enter_context(open(path, "ab"))  # noqa: SIM115 - the stack closes it
     except OSError as error:
         raise InputError(f"{path}: {error.strerror or error}") from None
+    found = os.fstat(stream.fileno()).st_size
+    if found < size:  # truncating would pad it with NUL bytes where records were
+        raise InputError(
+            f"{path}: shorter than the interrupted run left it ({found} bytes, not {size}); "
+            + _START_AFRESH.format(progress)
+        )
     stream.truncate(size)
     stream.seek(size)
     return stream
@@ -294,12 +483,6 @@ def _count_lines(path: Path) -> int | None:
         return None
 
 
-def _local_engine(jobs: int) -> AbstractContextManager[Submitter]:
-    if jobs <= 1:
-        return nullcontext(_InProcess())
-    return ProcessPoolExecutor(max_workers=jobs)
-
-
 def run_batch(
     input_path: str | Path,
     output_path: str | Path,
@@ -311,40 +494,49 @@ def run_batch(
     engine: AbstractContextManager[Submitter] | None = None,
     progress_bar: bool = False,
     on_error: Callable[[int, str], None] | None = None,
+    restart: bool = False,
 ) -> BatchReport:
     """Annotate ``input_path`` into ``output_path``, resuming an interrupted run.
 
     ``engine`` is a context manager giving a :class:`Submitter` (a process pool of
     ``jobs`` workers, all cores by default, when None); with ``errors_path`` each bad record
     is written there as a JSON line ``{"line": N, "reason": "..."}``, and passed to
-    ``on_error(line, reason)`` when given.
+    ``on_error(line, reason)`` when given.  A resume refuses an input that changed since
+    the interrupted run; ``restart`` drops what that run left and starts afresh.
     """
     started = time.perf_counter()
     input_file, output = Path(input_path), Path(output_path)
-    if output.exists() and input_file.exists() and output.samefile(input_file):
-        raise InputError(f"{output}: the output would overwrite the input")
-    jobs = jobs or os.cpu_count() or 1
+    errors_file = Path(errors_path) if errors_path else None
     progress_file = _progress_path(output)
-    progress = _load_progress(progress_file, str(input_file.resolve()), settings)
-    report = BatchReport(resumed_at=progress.lines, lines=progress.lines)
+    _refuse_shared_files(
+        {"input": input_file, "output": output, "errors file": errors_file,
+         "progress file": progress_file}
+    )  # fmt: skip
+    jobs = jobs or os.cpu_count() or 1
+    if restart:
+        progress_file.unlink(missing_ok=True)
     with ExitStack() as stack:
         try:
             source = stack.enter_context(open(input_file, "rb"))
         except OSError as error:
             raise InputError(f"{input_file}: {error.strerror or error}") from None
-        out = _open_at(stack, output, progress.output_bytes)
-        errors = _open_at(stack, Path(errors_path) if errors_path else None, progress.errors_bytes)
+        progress, done = _resume_point(source, progress_file, str(input_file.resolve()), settings)
+        out = _open_at(stack, output, progress.output_bytes, progress_file)
+        errors = _open_at(stack, errors_file, progress.errors_bytes, progress_file)
         assert out is not None
         _save_progress(progress_file, progress)  # resumable (and checked) from the start
+        report = BatchReport(resumed_at=progress.lines, lines=progress.lines)
         submitter = stack.enter_context(engine or _local_engine(jobs))
         bar = _bar(progress_bar, _count_lines(input_file), progress.lines)
-        chunks = _chunks(source, progress.lines, chunk_size)
-        for result in ordered(submitter, settings, chunks, window=max(2, jobs * 4)):
+        chunks = _chunks(source, progress.lines + 1, chunk_size)
+        for chunk, result in ordered(submitter, settings, chunks, window=max(2, jobs * 4)):
             _write(out, errors, result)
             if on_error is not None:
                 for line, reason in result.errors:
                     on_error(line, reason)
+            done.add(b"".join(chunk.lines))
             progress.lines += result.lines
+            progress.done_bytes, progress.done_sha256 = done.size, done.hexdigest()
             progress.output_bytes, progress.errors_bytes = _sync(out), _sync(errors)
             _save_progress(progress_file, progress)
             report.records += len(result.output)

@@ -583,6 +583,7 @@ def _selection_text(value: str) -> str:
 @click.option("--orthography", is_flag=True, help="GB/T 16159-2012 word spelling.")
 @click.option("--user-dict", type=user_dict_type, help="TSV of word<TAB>pinyin.")
 @click.option("--force", is_flag=True, help="Annotate records that already carry pinyin.")
+@click.option("--restart", is_flag=True, help="Start afresh, not from an interrupted run.")
 def batch(
     input_file: str,
     output: str,
@@ -603,6 +604,7 @@ def batch(
     orthography: bool,
     user_dict: str | None,
     force: bool,
+    restart: bool,
 ) -> None:
     """Annotate a corpus, one record per line, in order, on all cores.
 
@@ -641,6 +643,7 @@ def batch(
             engine=cluster,
             progress_bar=interactive,
             on_error=None if errors_path else _report_bad_record(input_file),
+            restart=restart,
         )
     except PinyinizeError as error:
         raise click.ClickException(str(error)) from None

@@ -15,12 +15,7 @@ __all__ = ["RENDERERS", "Format", "RenderOptions", "Renderer", "register_rendere
 
 
 Renderer = Callable[[Document, RenderOptions], str]
-RENDERERS: dict[str, Renderer] = {
-    Format.INLINE.value: render_inline,
-    Format.RUBY.value: render_ruby,
-    Format.JSON.value: render_json,
-    Format.PINYIN.value: render_pinyin,
-}
+RENDERERS: dict[str, Renderer] = {}
 
 
 def register_renderer(name: str, renderer: Renderer) -> None:
@@ -35,3 +30,9 @@ def render(document: Document, format: Format | str, options: RenderOptions) -> 
     except KeyError:
         raise ValueError(f"unknown format {key!r}; known: {sorted(RENDERERS)}") from None
     return renderer(document, options)
+
+
+register_renderer(Format.INLINE.value, render_inline)
+register_renderer(Format.RUBY.value, render_ruby)
+register_renderer(Format.JSON.value, render_json)
+register_renderer(Format.PINYIN.value, render_pinyin)

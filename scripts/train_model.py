@@ -9,12 +9,12 @@ Data (all under ../shared/data, never CPP test):
 
 Each labelled sentence goes through the pipeline up to look-up, so the features are those
 the model sees at run time (the same ``document_keys`` of ``pinyinize.disambiguate.features``
-builds them).  The model is a
-multinomial log-linear scorer over each character's own candidates with hashed features,
-trained with mini-batch AdaGrad and fixed seeds, so a rerun gives the same weights.  Its
-window features also read characters as distributional classes, clustered here from the
-neighbours characters have in the lexicon's words and in the training sentences (no labels
-used), so that context learnt next to one character carries over to similar ones.
+builds them).  The model is a multinomial log-linear scorer over each character's own
+candidates with hashed features, trained with mini-batch AdaGrad and fixed seeds, so a rerun
+gives the same weights.  Its window features also read characters as distributional
+classes, clustered here from the neighbours characters have in the lexicon's words and in
+the training sentences (no labels used), so that context learnt next to one character
+carries over to similar ones.
 
 It reports, with and without the model, the pipeline accuracy of a 5-fold cross-validation
 on CPP dev (trained on the other folds plus g2pL) and of g2pL dev (trained on g2pL train

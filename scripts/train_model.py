@@ -8,12 +8,13 @@ Data (all under ../shared/data, never CPP test):
 * g2pL train and dev (``g2pl/{train,dev}.{sent,lb}``); from whzikaros/g2pL, Apache-2.0.
 
 Each labelled sentence goes through the pipeline up to look-up, so the features are those
-the model sees at run time (the same ``document_keys`` function builds them).  The model is a
-multinomial log-linear scorer over each character's own candidates with hashed features,
-trained with mini-batch AdaGrad and fixed seeds, so a rerun gives the same weights.  Its
-window features also read characters as distributional classes, clustered here from the
-neighbours characters have in the lexicon's words and in the training sentences (no labels
-used), so that context learnt next to one character carries over to similar ones.
+the model sees at run time (the same ``document_keys`` of ``pinyinize.disambiguate.features``
+builds them).  The model is a multinomial log-linear scorer over each character's own
+candidates with hashed features, trained with mini-batch AdaGrad and fixed seeds, so a rerun
+gives the same weights.  Its window features also read characters as distributional
+classes, clustered here from the neighbours characters have in the lexicon's words and in
+the training sentences (no labels used), so that context learnt next to one character
+carries over to similar ones.
 
 It reports, with and without the model, the pipeline accuracy of a 5-fold cross-validation
 on CPP dev (trained on the other folds plus g2pL) and of g2pL dev (trained on g2pL train
@@ -43,18 +44,16 @@ from typing import Any
 import numpy as np
 import train_prior  # beside this script: the same CPP train label counts
 
-from pinyinize.disambiguate.model import (
+from pinyinize.disambiguate.features import (
     FEATURE_VERSION,
-    FORMAT_VERSION,
     CharClasses,
-    ContextModel,
     PriorFeatures,
     bucket,
     document_keys,
     find_targets,
     prior_shares,
-    sha256_file,
 )
+from pinyinize.disambiguate.model import FORMAT_VERSION, ContextModel, sha256_file
 from pinyinize.disambiguate.prior import FrequencyPrior
 from pinyinize.lexicon import Lexicon
 from pinyinize.pipeline import Annotator

@@ -10,7 +10,7 @@ import sys
 import pytest
 
 import pinyinize
-from pinyinize import Annotator, Format, Source, Tones
+from pinyinize import Annotator, Format, Lexicon, Source, Tones
 
 
 def test_all_is_complete_and_importable():
@@ -84,21 +84,44 @@ def test_annotate_rejects_unknown_options():
 
 
 def test_json_lists_candidates_and_sources():
+    lexicon = Lexicon.default()
     data = json.loads(pinyinize.annotate("银行还", format=Format.JSON))
     bank, hai = data["tokens"]
     assert (bank["start"], bank["end"], bank["text"]) == (0, 2, "银行")
+    assert lexicon.candidates("行") == ("xing2", "hang2", "heng2", "xing4", "hang4")
     assert bank["syllables"][1] == {
         "char": "行",
         "offset": 1,
         "reading": "hang2",
         "pinyin": "háng",
-        "candidates": bank["syllables"][1]["candidates"],
-        "source": "word",
+        "candidates": ["xing2", "hang2", "heng2", "xing4", "hang4"],  # the lexicon's, in order
+        "source": "word",  # the lexicon word 银行 gave it
         "citation": None,
         "merged": False,
     }
-    assert {"xing2", "hang2"} <= set(bank["syllables"][1]["candidates"])
-    assert hai["syllables"][0]["source"] in {s.value for s in Source}
+    assert lexicon.word("银行").readings == ("yin2", "hang2")
+    (huan,) = hai["syllables"]
+    assert huan["candidates"] == list(lexicon.candidates("还")) == ["hai2", "huan2", "fu2"]
+    assert huan["reading"] in huan["candidates"]
+    assert huan["source"] == Source.MODEL.value  # no word covers 还: the model chose
+
+
+def test_json_candidates_are_the_characters_own():
+    """Every syllable lists its character's candidates from the lexicon, in lexicon order;
+    a user's reading the character does not list is added after them."""
+    lexicon = Lexicon.default()
+    annotator = Annotator(user_dict={"还书": "huan2 shu5"})  # shu5: not one of 书's readings
+    data = json.loads(annotator.annotate("长大了，我们去银行还书。東西", format="json"))
+    syllables = [s for token in data["tokens"] if token["han"] for s in token["syllables"]]
+    assert "".join(s["char"] for s in syllables) == "长大了我们去银行还书東西"
+    for syllable in syllables:
+        own = list(lexicon.candidates(syllable["char"]))
+        assert syllable["reading"] in syllable["candidates"]
+        if syllable["char"] == "书":
+            assert syllable["candidates"] == [*own, "shu5"] == ["shu1", "shu5"]
+        else:
+            assert len(own) >= 1
+            assert syllable["candidates"] == own, syllable["char"]
 
 
 def test_user_dictionary_mapping_wins():

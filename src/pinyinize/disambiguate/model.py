@@ -1,13 +1,11 @@
-"""The context model: a small log-linear scorer over a character's own candidate readings.
+"""The context model at run time: a small log-linear scorer over a character's own candidates.
 
-For each syllable it decides, the model builds sparse context features (neighbouring
-characters and their distributional classes, the segmented word and its part of speech, the
-words around it, the readings that lexicon words covering the character give, the
-character's reading counts) and scores
-every candidate ``r`` as the sum of hashed weights of ``(feature, char, r)``, plus a few
-features shared by all characters (``the lexicon agrees with r``, ``r is the most frequent
-reading``).  The argmax is taken over the syllable's ``candidates`` only, so the model can
-never produce a reading the character does not have.
+``ContextModel`` finds the syllables it decides, builds their hashed context features and
+scores every candidate with the packaged weights; the features themselves (what is built,
+how it is hashed, which weight a key reads) are the contract in
+``pinyinize.disambiguate.features``, which ``scripts/train_model.py`` calls too.  The argmax
+is taken over the syllable's ``candidates`` only, so the model can never produce a reading
+the character does not have.
 
 Weights are trained by ``scripts/train_model.py`` and stored as ``data/model.npz`` (loaded
 with ``allow_pickle=False``) next to a ``data/model.json`` manifest that records the feature
@@ -19,11 +17,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import weakref
-import zlib
-from collections.abc import Container, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -31,364 +27,24 @@ from typing import Any
 import numpy as np
 
 from pinyinize.disambiguate.base import Disambiguator, SyllableDisambiguator
+from pinyinize.disambiguate.features import (
+    FEATURE_VERSION,
+    CharClasses,
+    PriorFeatures,
+    Target,
+    bucket,
+    document_keys,
+    find_work,
+    prior_shares,
+)
 from pinyinize.disambiguate.prior import FrequencyPrior
 from pinyinize.errors import DataError
 from pinyinize.lexicon import Lexicon
 from pinyinize.types import Document, Source
 
-__all__ = ["ContextModel"]
+__all__ = ["FORMAT_VERSION", "ContextModel", "Weights", "load_weights", "sha256_file"]
 
-FORMAT_VERSION = 2
-FEATURE_VERSION = 2
-# Fibonacci hashing: multiply the 64-bit (feature, candidate) key, keep the top bits.
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-_SHARED = zlib.crc32(b"*shared*")  # the "candidate" of features shared by all characters
-_WINDOW = 3  # characters on each side
-_MAX_COVER = 4  # longest lexicon word looked up around the character
-_PRIOR_BINS = (0.05, 0.2, 0.5, 0.8, 0.95)
-
-
-@dataclass(frozen=True, slots=True)
-class Target:
-    """A syllable the model decides: where it is and what the look-up stage left there."""
-
-    token: int  # index into document.tokens
-    syllable: int  # index into token.syllables
-    char: str  # simplified form, so that traditional text shares the weights
-    candidates: tuple[str, ...]  # distinct, in lexicon order
-    reading: str | None  # the lexicon word's reading, or None when open
-
-
-def find_targets(
-    document: Document,
-    text: str,
-    *,
-    open_chars: Container[str] | None,
-    word_chars: Container[str],
-) -> list[Target]:
-    """The syllables to decide, given the simplified ``text`` of the document.
-
-    Open polyphones of ``open_chars`` (``None``: of every character) and polyphones of
-    ``word_chars`` whose reading a lexicon word gave.  User readings and single-candidate
-    characters are never touched.
-    """
-    return _find_work(document, text, open_chars, word_chars)[0]
-
-
-def _find_work(
-    document: Document, text: str, open_chars: Container[str] | None, word_chars: Container[str]
-) -> tuple[list[Target], list[tuple[int, int]]]:
-    """``find_targets``, and the (token, syllable) places of the open syllables it leaves."""
-    targets = []
-    rest = []
-    for t, token in enumerate(document.tokens):
-        for s, syllable in enumerate(token.syllables):
-            if syllable.reading is None:
-                if open_chars is not None and text[syllable.offset] not in open_chars:
-                    if syllable.candidates:
-                        rest.append((t, s))
-                    continue
-            elif syllable.source is not Source.WORD or text[syllable.offset] not in word_chars:
-                continue  # user readings, single readings, words the lexicon gets right
-            candidates = tuple(dict.fromkeys(syllable.candidates))
-            if len(candidates) > 1:
-                targets.append(Target(t, s, text[syllable.offset], candidates, syllable.reading))
-            elif syllable.reading is None and candidates:
-                rest.append((t, s))
-    return targets, rest
-
-
-# Context features that are crossed with (char, candidate).  The window columns pack up to
-# three symbols around the target (offsets below; ``()`` is the bias), read in one of three
-# alphabets: the characters themselves, or their fine or coarse distributional class
-# (``CharClasses``), which let what was learnt next to 克 carry over to 斯 or 尔 (both
-# transliteration characters).  The token columns come from the segmented words.  Each
-# column has its own salt.
-_CHAR, _FINE, _COARSE = 0, 1, 2
-_WINDOW_COLUMNS: tuple[tuple[str, int, tuple[int, ...]], ...] = (
-    ("bias", _CHAR, ()), ("c-3", _CHAR, (-3,)), ("c-2", _CHAR, (-2,)), ("c-1", _CHAR, (-1,)),
-    ("c+1", _CHAR, (1,)), ("c+2", _CHAR, (2,)), ("c+3", _CHAR, (3,)),
-    ("b-", _CHAR, (-2, -1)), ("b+", _CHAR, (1, 2)), ("b~", _CHAR, (-1, 1)),
-    ("t-", _CHAR, (-3, -2, -1)), ("t+", _CHAR, (1, 2, 3)),
-    ("f-2", _FINE, (-2,)), ("f-1", _FINE, (-1,)), ("f+1", _FINE, (1,)), ("f+2", _FINE, (2,)),
-    ("fb-", _FINE, (-2, -1)), ("fb+", _FINE, (1, 2)), ("fb~", _FINE, (-1, 1)),
-    ("g-1", _COARSE, (-1,)), ("g+1", _COARSE, (1,)), ("gt-", _COARSE, (-3, -2, -1)),
-    ("gt+", _COARSE, (1, 2, 3)), ("gt~", _COARSE, (-1, 0, 1)),
-)  # fmt: skip
-_TOKEN_COLUMNS = (
-    "word",
-    "word position",
-    "pos",
-    "lexicon reading",
-    "word<",
-    "pos<",
-    "word>",
-    "pos>",
-)
-_N_COLUMNS = len(_WINDOW_COLUMNS) + len(_TOKEN_COLUMNS)
-_COVER_WORD, _COVER_READING = _N_COLUMNS, _N_COLUMNS + 1  # salts of covering-word features
-_SPLITMIX = (np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB))
-# Each window column packs its symbols as s0 << 42 | s1 << 21 | s2: (alphabet, the places of
-# s0, s1, s2 in the window of 2 * _WINDOW + 1 characters).  A missing symbol reads the place
-# just past the window, which holds 0.
-_NO_SYMBOL = 2 * _WINDOW + 1
-
-
-def _plan(alphabet: int) -> tuple[tuple[int, int, int], ...]:
-    """The (s0, s1, s2) places of each column of ``alphabet``, in column order."""
-    plan = []
-    for _, of, ks in _WINDOW_COLUMNS:
-        if of == alphabet:
-            first, second, third = [k + _WINDOW for k in ks] + [_NO_SYMBOL] * (3 - len(ks))
-            plan.append((first, second, third))
-    return tuple(plan)
-
-
-# The columns are listed alphabet by alphabet, so packing each alphabet's in turn keeps order.
-_CHAR_PLAN, _FINE_PLAN, _COARSE_PLAN = _plan(_CHAR), _plan(_FINE), _plan(_COARSE)
-assert [a for _, a, _ in _WINDOW_COLUMNS] == sorted(a for _, a, _ in _WINDOW_COLUMNS)
-_COLUMN_SALTS = list(range(_N_COLUMNS))
-
-
-def _mix(values: np.ndarray) -> np.ndarray:
-    """SplitMix64 finaliser: a bijective scramble of 64-bit integers (no Python ``hash``)."""
-    values = (values ^ (values >> np.uint64(30))) * _SPLITMIX[0]
-    values = (values ^ (values >> np.uint64(27))) * _SPLITMIX[1]
-    return values ^ (values >> np.uint64(31))
-
-
-_SALTS = _mix(np.arange(1, _N_COLUMNS + 3, dtype=np.uint64) * _GOLDEN)
-
-
-# Caches are plain dicts of strings, ints and tuples of strings, which the garbage collector
-# stops tracking; an lru_cache keeps a linked list it would walk in every full collection
-# (tens of thousands of nodes, a few ms each time on long texts).  Cleared when full.
-_CACHE_LIMIT = 1 << 16
-_HASHES: dict[str, int] = {}
-
-
-def _hash(text: str) -> int:
-    """A stable 32-bit hash of a string (CRC-32 of its UTF-8 bytes)."""
-    value = _HASHES.get(text)
-    if value is None:
-        if len(_HASHES) >= _CACHE_LIMIT:
-            _HASHES.clear()
-        value = _HASHES[text] = zlib.crc32(text.encode("utf-8"))
-    return value
-
-
-_YES_NO = {name: (_hash(f"{name}=yes"), _hash(f"{name}=no")) for name in ("lr", "cr")}
-
-
-class PriorFeatures:
-    """Per-candidate hashes that depend only on the character, cached per character.
-
-    The candidate's own hash (``char|reading``, what context features are crossed with) and
-    shared features: its rank in lexicon order, the size of its share of the character's
-    labels, whether it is the most frequent reading.  The shared ones carry over to
-    characters with few or no labelled sentences.
-    """
-
-    def __init__(self, shares: Mapping[str, Mapping[str, float]]) -> None:
-        self.shares = shares
-        self._cache: dict[tuple[str, tuple[str, ...]], tuple[list[int], list[list[int]]]] = {}
-
-    def __call__(self, char: str, candidates: tuple[str, ...]) -> tuple[list[int], list[list[int]]]:
-        key = (char, candidates)
-        if key not in self._cache:
-            self._cache[key] = (
-                [_hash(f"{char}|{c}") for c in candidates],
-                [self._shared(char, c, r) for r, c in enumerate(candidates)],
-            )
-        return self._cache[key]
-
-    def _shared(self, char: str, candidate: str, rank: int) -> list[int]:
-        names = [f"rank={min(rank, 3)}"]
-        shares = self.shares.get(char)
-        if shares:
-            share = shares.get(candidate, 0.0)
-            names.append(f"pb={sum(share >= edge for edge in _PRIOR_BINS)}")
-            names.append("pt=" + ("yes" if share == max(shares.values()) else "no"))
-        else:
-            names.append("pb=unseen")
-        return [_hash(name) for name in names]
-
-
-class CharClasses:
-    """Two distributional classes of each character (fine and coarse), for window features.
-
-    Built by ``scripts/train_model.py`` from which characters stand next to which in the
-    lexicon's words and the training sentences; stored in the model's npz as code points
-    with their two class numbers.  Characters without a class fall into a few shape classes
-    (digit, Latin letter, text boundary, other), so numbers and codes in the text (武康路40弄)
-    still tell the model something.
-    """
-
-    _OFFSET = 8  # class numbers below this are shape classes
-
-    def __init__(self, code_points: np.ndarray, fine: np.ndarray, coarse: np.ndarray) -> None:
-        chars = [chr(code) for code in code_points.tolist()]
-        self._fine = dict(zip(chars, (c + self._OFFSET for c in fine.tolist()), strict=True))
-        self._coarse = dict(zip(chars, (c + self._OFFSET for c in coarse.tolist()), strict=True))
-
-    def window(self, chars: str) -> tuple[list[int], list[int], list[int]]:
-        """Code points, fine and coarse classes of ``chars`` (the three alphabets), each
-        followed by a 0 (what a column reads where it has no symbol)."""
-        fine, coarse = self._fine.get, self._coarse.get
-        codes = [*map(ord, chars), 0]
-        fines = [fine(char) or _shape_class(char) for char in chars]
-        coarses = [coarse(char) or _shape_class(char) for char in chars]
-        fines.append(0)
-        coarses.append(0)
-        return codes, fines, coarses
-
-
-_MARKERS = {"\x00": 0, "\x01": 3, "\x02": 4}  # no symbol, before the text, after it
-
-
-def _shape_class(char: str) -> int:
-    if char in _MARKERS:
-        return _MARKERS[char]
-    if "0" <= char <= "9" or "\uff10" <= char <= "\uff19":
-        return 1
-    if "a" <= char.lower() <= "z" and char.isascii():
-        return 2
-    return 5
-
-
-def _token_values(
-    document: Document, text: str, targets: Sequence[Target]
-) -> list[tuple[int, ...]]:
-    """The token columns: hashes of the word, its part of speech and those of its neighbours."""
-    tokens = document.tokens
-    cache: dict[int, tuple[int, int]] = {}
-
-    def word(k: int) -> tuple[int, int]:
-        if k not in cache:
-            if 0 <= k < len(tokens):
-                token = tokens[k]
-                surface = text[token.start : token.end] if token.is_han else token.text[:1]
-                cache[k] = (_hash(surface), _hash(f"{token.pos}"))
-            else:
-                cache[k] = (1, 1)  # before the first or after the last token
-        return cache[k]
-
-    return [
-        (
-            word(t.token)[0],
-            t.syllable * 64 + len(tokens[t.token].syllables),
-            word(t.token)[1],
-            _hash(t.reading or "-"),
-            *word(t.token - 1),
-            *word(t.token + 1),
-        )
-        for t in targets
-    ]
-
-
-_WORD_READINGS: weakref.WeakKeyDictionary[Lexicon, dict[str, tuple[str, ...] | None]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def _word_readings(lexicon: Lexicon, word: str) -> tuple[str, ...] | None:
-    cache = _WORD_READINGS.get(lexicon)
-    if cache is None or len(cache) >= _CACHE_LIMIT:
-        cache = _WORD_READINGS[lexicon] = {}
-    if word not in cache:
-        entry = lexicon.word(word)
-        cache[word] = entry.readings if entry is not None and entry.readings else None
-    return cache[word]
-
-
-def _covering(text: str, offset: int, lexicon: Lexicon) -> tuple[list[int], list[int], set[str]]:
-    """Lexicon words with readings that cover ``offset``: (word@position, reading) hashes."""
-    words, readings, said = [], [], set()
-    # The longest word each start can begin (from its first two characters): most begin
-    # none, and one look-up says so for every length.
-    pairs = lexicon.longest_word_from_pair
-    first = max(0, offset - _MAX_COVER + 1)
-    reach = [pairs.get(text[start : start + 2], 0) for start in range(first, offset + 1)]
-    for length in range(2, _MAX_COVER + 1):
-        for start in range(max(0, offset - length + 1), min(offset, len(text) - length) + 1):
-            if reach[start - first] < length:
-                continue
-            found = _word_readings(lexicon, text[start : start + length])
-            if found is not None and len(found) == length:
-                reading = found[offset - start]
-                said.add(reading)
-                words.append(_hash(f"{text[start : start + length]}@{offset - start}"))
-                readings.append(_hash(reading))
-    return words, readings, said
-
-
-def document_keys(
-    document: Document,
-    text: str,
-    targets: Sequence[Target],
-    lexicon: Lexicon,
-    prior: PriorFeatures,
-    classes: CharClasses,
-) -> tuple[np.ndarray, np.ndarray, int]:
-    """Build the hashed features of all ``targets`` of a document in one pass.
-
-    ``text`` is the document text in simplified form.  Every context feature is crossed with
-    each candidate of its target (as ``feature << 32 | hash("char|candidate")``); the
-    candidate-level shared features are not.  Each target has ``slots`` candidate slots
-    (the most candidates of any target; padding slots score nothing useful).  Returns the
-    64-bit keys, the slot each key scores (``target * slots + rank``), and ``slots``.  The
-    training script calls this very function, so training and run-time features cannot drift
-    apart.
-    """
-    tokens = document.tokens
-    padded = "\x01" * _WINDOW + text + "\x02" * _WINDOW
-    slots = max(len(t.candidates) for t in targets)  # candidate slots per target
-    token_rows = _token_values(document, text, targets)
-    values: list[int] = []  # context features, before hashing
-    salts: list[int] = []  # the column of each
-    owner: list[int] = []  # the target of each
-    candidates: list[list[int]] = []
-    shared: list[int] = []
-    shared_owner: list[int] = []
-    for i, target in enumerate(targets):
-        offset = tokens[target.token].syllables[target.syllable].offset
-        codes, fine, coarse = classes.window(padded[offset : offset + 2 * _WINDOW + 1])
-        values += [(codes[p] << 42) | (codes[q] << 21) | codes[r] for p, q, r in _CHAR_PLAN]
-        values += [(fine[p] << 42) | (fine[q] << 21) | fine[r] for p, q, r in _FINE_PLAN]
-        values += [(coarse[p] << 42) | (coarse[q] << 21) | coarse[r] for p, q, r in _COARSE_PLAN]
-        values += token_rows[i]
-        words, readings, said = _covering(text, offset, lexicon)
-        values += words + readings
-        salts += _COLUMN_SALTS + [_COVER_WORD] * len(words) + [_COVER_READING] * len(readings)
-        owner += [i] * (_N_COLUMNS + 2 * len(words))
-        own, static = prior(target.char, target.candidates)
-        for rank, candidate in enumerate(target.candidates):
-            hashes = static[rank]
-            if target.reading is not None:
-                hashes = [*hashes, _YES_NO["lr"][candidate != target.reading]]
-            if said:
-                hashes = [*hashes, _YES_NO["cr"][candidate not in said]]
-            shared += hashes
-            shared_owner += [i * slots + rank] * len(hashes)
-        candidates.append(own + [0] * (slots - len(own)))  # padding slots are never read
-    hashed = ((np.array(values, dtype=np.uint64) ^ _SALTS[salts]) * _GOLDEN) >> np.uint64(32)
-    targets_of = np.array(owner, dtype=np.int64)
-    # Cross every context feature with every candidate slot of its target.
-    crossed = np.array(candidates, dtype=np.uint64)[targets_of]  # (features, slots)
-    keys = [
-        ((hashed << np.uint64(32))[:, None] | crossed).ravel(),
-        (np.array(shared, dtype=np.uint64) << np.uint64(32)) | np.uint64(_SHARED),
-    ]
-    owners = [
-        (targets_of[:, None] * slots + np.arange(slots)).ravel(),
-        np.array(shared_owner, dtype=np.int64),
-    ]
-    return np.concatenate(keys), np.concatenate(owners), slots
-
-
-def bucket(keys: np.ndarray, bits: int) -> np.ndarray:
-    """Weight-table index of each key (Fibonacci hashing: multiply, keep the top bits)."""
-    return ((keys * _GOLDEN) >> np.uint64(64 - bits)).astype(np.int64)
+FORMAT_VERSION = 2  # of the npz + json pair that scripts/train_model.py writes
 
 
 class ContextModel(Disambiguator):
@@ -422,12 +78,11 @@ class ContextModel(Disambiguator):
         all_open: bool | None = None,
         fallback: Disambiguator | None = None,
     ) -> None:
-        self._lexicon = lexicon
+        self._given_lexicon = lexicon
         self._weights_path = Path(weights_path) if weights_path is not None else None
         self._decide_words = decide_words
         self._all_open = all_open
         self._fallback = fallback or FrequencyPrior()
-        self._weights: _Weights | None = None
 
     @classmethod
     def default(cls) -> ContextModel:
@@ -441,31 +96,28 @@ class ContextModel(Disambiguator):
         model.weights  # noqa: B018 -- fail now, not on the first document
         return model
 
-    @property
+    @cached_property
     def lexicon(self) -> Lexicon:
-        if self._lexicon is None:
-            self._lexicon = Lexicon.default()
-        return self._lexicon
+        """The lexicon given, or the packaged one."""
+        return Lexicon.default() if self._given_lexicon is None else self._given_lexicon
 
-    @property
-    def weights(self) -> _Weights:
-        if self._weights is None:
-            if self._weights_path is None:
-                self._weights = _default_weights()
-            else:
-                self._weights = load_weights(self._weights_path)
-        return self._weights
+    @cached_property
+    def weights(self) -> Weights:
+        """Read on first use (the packaged ones once per process); a failed read is retried."""
+        if self._weights_path is None:
+            return _default_weights()
+        return load_weights(self._weights_path)
 
     def __call__(self, document: Document) -> Document:
         weights = self.weights
         decide_words = weights.decide_words if self._decide_words is None else self._decide_words
         all_open = weights.all_open if self._all_open is None else self._all_open
         text = self.lexicon.simplify(document.text)
-        targets, rest = _find_work(
+        targets, rest = find_work(
             document,
             text,
-            None if all_open else weights.open_chars,
-            weights.word_chars if decide_words else frozenset(),
+            open_chars=None if all_open else weights.open_chars,
+            word_chars=weights.word_chars if decide_words else frozenset(),
         )
         choices = self.choose(document, text, targets) if targets else []
         fallback = self._fallback
@@ -519,7 +171,9 @@ def _apply(
 
 
 @dataclass(frozen=True, slots=True)
-class _Weights:
+class Weights:
+    """A model's weight table, the character tables its features read, and its scope."""
+
     table: np.ndarray  # float16 as stored (half the memory; bincount sums in float64), 2**bits
     bits: int
     prior: PriorFeatures  # from each character's reading counts in the training labels
@@ -532,10 +186,11 @@ class _Weights:
 
 
 def sha256_file(path: Path) -> str:
+    """The hex sha256 of a file's bytes (what the manifest records of its npz)."""
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def load_weights(path: str | Path) -> _Weights:
+def load_weights(path: str | Path) -> Weights:
     """Read and check an npz + json pair; any problem is a :class:`DataError`."""
     path = Path(path)
     manifest_path = path.with_suffix(".json")
@@ -567,7 +222,7 @@ def load_weights(path: str | Path) -> _Weights:
         raise DataError(f"cannot read model weights {path}: {error}") from error
     if table.shape != (2**bits,):
         raise DataError(f"{path}: weight table shape {table.shape}, expected ({2**bits},)")
-    return _Weights(
+    return Weights(
         table,
         bits,
         PriorFeatures(prior),
@@ -591,17 +246,7 @@ def _read_prior(
     return prior_shares(totals)
 
 
-def prior_shares(counts: Mapping[str, Mapping[str, int]]) -> dict[str, dict[str, float]]:
-    """Turn reading counts into shares (the model's prior features use shares, not counts)."""
-    shares = {}
-    for char, by_reading in counts.items():
-        total = sum(by_reading.values())
-        if total:
-            shares[char] = {reading: n / total for reading, n in by_reading.items()}
-    return shares
-
-
 @lru_cache(maxsize=1)
-def _default_weights() -> _Weights:
+def _default_weights() -> Weights:
     with resources.as_file(resources.files("pinyinize") / "data" / "model.npz") as path:
         return load_weights(path)

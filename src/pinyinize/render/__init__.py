@@ -3,27 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from enum import Enum
 
-from pinyinize.spell import Tones
+from pinyinize.render.inline import render_inline
+from pinyinize.render.json import render_json
+from pinyinize.render.options import Format, RenderOptions
+from pinyinize.render.pinyin import render_pinyin
+from pinyinize.render.ruby import render_ruby
 from pinyinize.types import Document
 
 __all__ = ["RENDERERS", "Format", "RenderOptions", "Renderer", "register_renderer", "render"]
-
-
-class Format(str, Enum):
-    INLINE = "inline"  # 银行(yínháng)
-    RUBY = "ruby"  # <ruby>银行<rp>(</rp><rt>yínháng</rt><rp>)</rp></ruby>
-    JSON = "json"  # tokens with offsets, readings, candidates and sources
-    PINYIN = "pinyin"  # the pinyin alone: yínháng
-
-
-@dataclass(frozen=True, slots=True)
-class RenderOptions:
-    tones: Tones = Tones.MARKS
-    per_character: bool = False  # ruby: one <rt> per character instead of per word
-    orthography: bool = False  # GB/T 16159-2012: capitals, names and suffixes apart
 
 
 Renderer = Callable[[Document, RenderOptions], str]
@@ -44,13 +32,7 @@ def render(document: Document, format: Format | str, options: RenderOptions) -> 
     return renderer(document, options)
 
 
-def _register_builtins() -> None:
-    from pinyinize.render import inline, json, pinyin, ruby
-
-    register_renderer(Format.INLINE.value, inline.render_inline)
-    register_renderer(Format.RUBY.value, ruby.render_ruby)
-    register_renderer(Format.JSON.value, json.render_json)
-    register_renderer(Format.PINYIN.value, pinyin.render_pinyin)
-
-
-_register_builtins()
+register_renderer(Format.INLINE.value, render_inline)
+register_renderer(Format.RUBY.value, render_ruby)
+register_renderer(Format.JSON.value, render_json)
+register_renderer(Format.PINYIN.value, render_pinyin)

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from pinyinize.render.options import RenderOptions
 from pinyinize.render.words import pieces
 from pinyinize.types import Document
-
-if TYPE_CHECKING:
-    from pinyinize.render import RenderOptions
 
 
 def render_inline(document: Document, options: RenderOptions) -> str:

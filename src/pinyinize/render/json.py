@@ -4,13 +4,11 @@ candidates and where the reading came from."""
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from pinyinize.render.options import RenderOptions
 from pinyinize.spell import spell
 from pinyinize.types import Document, Syllable, Token
-
-if TYPE_CHECKING:
-    from pinyinize.render import RenderOptions
 
 
 def _syllable(syllable: Syllable, options: RenderOptions) -> dict[str, Any]:

@@ -6,13 +6,10 @@ All text is HTML-escaped, so input markup is shown, never run.
 from __future__ import annotations
 
 from html import escape
-from typing import TYPE_CHECKING
 
+from pinyinize.render.options import RenderOptions
 from pinyinize.render.words import Piece, pieces
 from pinyinize.types import Document
-
-if TYPE_CHECKING:
-    from pinyinize.render import RenderOptions
 
 
 def _annotation(text: str, pinyin: str) -> str:

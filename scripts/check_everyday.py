@@ -25,7 +25,7 @@ import argparse
 import re
 import sys
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -75,7 +75,7 @@ def read_rows(path: Path, errors: list[str]) -> list[Row]:
     lines = path.read_text(encoding="utf-8").splitlines()
     if not lines or lines[0] != HEADER:
         errors.append(f"line 1: header must be {HEADER!r}")
-    rows = []
+    rows: list[Row] = []
     seen: dict[str, str] = {}
     for number, text in enumerate(lines[1:], start=2):
         row = parse_row(number, text, len(rows) + 1, errors)
@@ -166,7 +166,7 @@ def _numbered(marked: Sequence[str]) -> Iterator[str]:
 
 def char_disagreements(row: Row, lexicon: Lexicon) -> Iterator[Disagreement]:
     """Each reading of ours that a source does not list for the character."""
-    sources = {
+    sources: dict[str, Callable[[str], frozenset[str]]] = {
         "lexicon": lambda char: frozenset(lexicon.candidates(char)),
         "pypinyin-char": pypinyin_char_readings,
     }

@@ -19,12 +19,14 @@ Data sets (defaults, paths relative to the repository root, ``../shared`` movabl
 ``--set NAME=PATH`` replaces the defaults (repeat it for several sets): a ``.sent`` file is a
 marked pair with its ``.lb`` beside it, any other file is inline-annotated text.
 
-Scoring: each item is one character; a system is right when its reading there, re-spelled
-to pinyinize's numbered form (``lv4``, tone 5 = neutral), equals the gold.  No reading counts
-as wrong.  chars/s is the total length of the sentences given to the system divided by the
-seconds its conversion calls took, with one-time loading (lexicon, model, module import)
-excluded and reported on its own line.  pinyin-pro runs as one node process per data set
-and times itself, so node's start-up is excluded too.
+Scoring: each item is one character; a system is right when its reading there, re-spelled to
+pinyinize's numbered form (``lv4``, tone 5 = neutral), equals the gold. No reading counts as
+wrong. "sentences" is the share of sentences with every item right (for the marked-pair
+sets, one item a sentence, it equals the accuracy). chars/s is the total length of the
+sentences given to the system divided by the seconds its conversion calls took, with
+one-time loading (lexicon, model, module import) excluded and reported on its own line.
+pinyin-pro runs as one node process per data set and times itself, so node's start-up is
+excluded too.
 
 Example: ``python bench/accuracy.py --limit 500 --systems pinyinize pypinyin``
 """
@@ -47,6 +49,8 @@ DEFAULT_SETS = {
     "g2pl-dev": "data/g2pl/dev.sent",
     "seed": "samples/seed-article.txt",
 }
+# Sets kept in this repository (paths relative to its root), run with the defaults above.
+REPO_SETS = {"everyday": "tests/data/everyday/everyday.tsv"}
 
 ErrorKey = tuple[str, str, str]  # (char, gold, predicted)
 SystemInfo = dict[str, tuple[float, str]]  # name -> (set-up seconds, version)
@@ -63,10 +67,16 @@ class Result:
     chars: int
     seconds: float
     errors: Counter[ErrorKey] = field(default_factory=Counter)
+    sentences: int = 0
+    sentences_correct: int = 0  # sentences with every scored character right
 
     @property
     def accuracy(self) -> float:
         return self.correct / self.items if self.items else 0.0
+
+    @property
+    def sentence_accuracy(self) -> float:
+        return self.sentences_correct / self.sentences if self.sentences else 0.0
 
     @property
     def chars_per_second(self) -> float:
@@ -111,7 +121,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 def set_paths(args: argparse.Namespace) -> dict[str, Path]:
     """Name -> path of every set to run, from ``--set`` or else the defaults."""
     if not args.sets:
-        return {name: args.shared / relative for name, relative in DEFAULT_SETS.items()}
+        shared = {name: args.shared / relative for name, relative in DEFAULT_SETS.items()}
+        return shared | {name: REPO / relative for name, relative in REPO_SETS.items()}
     paths = {}
     for spec in args.sets:
         name, separator, path = spec.partition("=")
@@ -140,14 +151,18 @@ def evaluate(system: System, evalset: EvalSet, seconds: float | None = None) -> 
     run = system.convert([sentence.text for sentence in evalset.sentences])
     time_taken = run.seconds if seconds is None else min(seconds, run.seconds)
     result = Result(system.name, evalset.name, 0, evalset.items, evalset.chars, time_taken)
+    result.sentences = len(evalset.sentences)
     for sentence, readings in zip(evalset.sentences, run.readings, strict=True):
+        wrong = 0
         for target in sentence.targets:
             predicted = readings[target.index]
-            if predicted == target.gold:
+            if target.accepts(predicted):
                 result.correct += 1
             else:
-                key = (sentence.text[target.index], target.gold, predicted or "-")
+                wrong += 1
+                key = (sentence.text[target.index], target.written, predicted or "-")
                 result.errors[key] += 1
+        result.sentences_correct += wrong == 0
     return result
 
 
@@ -189,13 +204,14 @@ def run_systems(
 
 def table(results: Sequence[Result]) -> str:
     lines = [
-        "| system | data set | accuracy | items | chars/s |",
-        "| --- | --- | ---: | ---: | ---: |",
+        "| system | data set | accuracy | items | sentences | chars/s |",
+        "| --- | --- | ---: | ---: | ---: | ---: |",
     ]
     for result in results:
         lines.append(
             f"| {result.system} | {result.evalset} | {result.accuracy:.2%} | "
-            f"{result.items:,} | {result.chars_per_second:,.0f} |"
+            f"{result.items:,} | {result.sentence_accuracy:.2%} | "
+            f"{result.chars_per_second:,.0f} |"
         )
     return "\n".join(lines)
 

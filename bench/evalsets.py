@@ -9,6 +9,9 @@ the command line without code changes:
 * **Inline-annotated text** (the seed article): running text in which some words carry a
   ``词(pinyin)`` annotation in tone marks.  How that becomes items is described in
   :func:`read_annotated_text`.
+* **Fully read sentences** (``.tsv``, the everyday set in tests/data/everyday): one sentence a
+  line with a numbered reading for every Han character; a reading may list accepted
+  alternatives (``xi4|xi5``).  Every Han character is an item: :func:`read_everyday`.
 
 Every gold reading is put into pinyinize's numbered form (toneless syllable, ``v`` for ü, tone
 digit 1-5 with 5 neutral) so that all systems are compared on one spelling.
@@ -31,10 +34,22 @@ _GROUP = re.compile(r"\(([^()\r\n]{1,80})\)")
 
 @dataclass(frozen=True)
 class Target:
-    """One scored character: its offset in the sentence and its gold numbered reading."""
+    """One scored character: its offset in the sentence and its gold numbered reading.
+
+    ``also`` holds further readings the gold accepts (关系 guān·xì: ``xi4`` or ``xi5``).
+    """
 
     index: int
     gold: str
+    also: tuple[str, ...] = ()
+
+    def accepts(self, reading: str | None) -> bool:
+        return reading is not None and (reading == self.gold or reading in self.also)
+
+    @property
+    def written(self) -> str:
+        """The gold as the data set writes it (alternatives joined with ``|``)."""
+        return "|".join((self.gold, *self.also))
 
 
 @dataclass(frozen=True)
@@ -251,10 +266,41 @@ def _reading_or_none(syllable: str) -> str | None:
         return None
 
 
+EVERYDAY_HEADER = "id\tkind\tsentence\treadings"
+
+
+def read_everyday(name: str, path: Path) -> EvalSet:
+    """Read the everyday set's TSV (format in tests/data/everyday/README.md).
+
+    Every Han character of a sentence is one item; its gold is the first reading written,
+    and the others after ``|`` are accepted too.  scripts/check_everyday.py checks the file;
+    here a line whose reading count does not match its Han characters raises.
+    """
+    lines = path.read_text(encoding="utf-8").splitlines()
+    if not lines or lines[0] != EVERYDAY_HEADER:
+        raise ValueError(f"{path}: header must be {EVERYDAY_HEADER!r}")
+    evalset = EvalSet(name, [])
+    for number, line in enumerate(lines[1:], start=2):
+        _, _, text, written = line.split("\t")
+        offsets = [index for index, char in enumerate(text) if is_han(char)]
+        readings = written.split(" ")
+        if len(offsets) != len(readings):
+            raise ValueError(f"{path}:{number}: {len(readings)} readings, {len(offsets)} Han")
+        targets = []
+        for index, reading in zip(offsets, readings, strict=True):
+            gold, *also = reading.split("|")
+            targets.append(Target(index, gold, tuple(also)))
+        evalset.sentences.append(Sentence(text, tuple(targets)))
+    return evalset
+
+
 def read_set(name: str, path: Path) -> EvalSet:
-    """Read a set in whichever format its file name says (``.sent`` = marked pair)."""
+    """Read a set in whichever format its file name says (``.sent`` = marked pair, ``.tsv`` =
+    fully read sentences, anything else = inline-annotated text)."""
     if path.suffix == ".sent":
         return read_marked_pair(name, path)
+    if path.suffix == ".tsv":
+        return read_everyday(name, path)
     return read_annotated_text(name, path)
 
 
@@ -265,6 +311,7 @@ __all__ = [
     "is_han",
     "normalise_gold",
     "read_annotated_text",
+    "read_everyday",
     "read_marked_pair",
     "read_set",
 ]

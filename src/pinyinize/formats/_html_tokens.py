@@ -142,12 +142,12 @@ def _until(source: str, opening: int, closing: str) -> Token:
 def _tag(source: str, opening: int, name_start: int, kind: Kind) -> Token:
     """A start or end tag with its attributes; an OTHER token to the end of the input when
     the input ends inside it (browsers drop such a tag)."""
-    name_end = _TAG_NAME.match(source, name_start).end()  # type: ignore[union-attr]
+    name_end = _skip(_TAG_NAME, source, name_start)
     name = source[name_start:name_end].lower()
     position = name_end
     length = len(source)
     while True:
-        gap = _BETWEEN_ATTRIBUTES.match(source, position).end()  # type: ignore[union-attr]
+        gap = _skip(_BETWEEN_ATTRIBUTES, source, position)
         if gap >= length:
             return Token(Kind.OTHER, opening, length)
         if source[gap] == ">":
@@ -160,7 +160,7 @@ def _tag(source: str, opening: int, name_start: int, kind: Kind) -> Token:
 
 def _attribute(source: str, start: int) -> int:
     """Where the attribute that starts at ``start`` ends (its name and any value)."""
-    position = _ATTRIBUTE_NAME.match(source, start).end()  # type: ignore[union-attr]
+    position = _skip(_ATTRIBUTE_NAME, source, start)
     equals = _EQUALS.match(source, position)
     if equals is None:
         return position
@@ -169,4 +169,10 @@ def _attribute(source: str, start: int) -> int:
     if quote in ('"', "'"):
         close = source.find(quote, position + 1)
         return close + 1 if close >= 0 else len(source)
-    return _UNQUOTED_VALUE.match(source, position).end()  # type: ignore[union-attr]
+    return _skip(_UNQUOTED_VALUE, source, position)
+
+
+def _skip(pattern: re.Pattern[str], source: str, position: int) -> int:
+    """Where a match of ``pattern`` at ``position`` ends (``position`` when none)."""
+    match = pattern.match(source, position)
+    return match.end() if match else position

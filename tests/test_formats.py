@@ -121,9 +121,13 @@ def test_html_inline_keeps_attributes_and_code(annotator):
     assert "<pre>银行  代码\n  行长</pre>" in page
 
 
-def test_html_ruby_is_idempotent(annotator):
+def test_html_ruby_annotated_page_is_refused_unless_forced(annotator):
+    # Annotating it again could not be undone by strip, which takes away all our ruby.
     once = annotated(annotator, "page.html").encode()
-    assert annotate_document(once, annotator, RUBY, kind="html") == once
+    with pytest.raises(InputError, match=r"^16:21: already annotated \(<ruby class="):
+        annotate_document(once, annotator, RUBY, kind="html")
+    forced = DocumentOptions(format=Format.RUBY, force=True)
+    assert annotate_document(once, annotator, forced, kind="html") == once
 
 
 def test_html_refuses_inline_annotated_text_unless_forced(annotator):

@@ -29,14 +29,13 @@ __all__ = [
     "change_spans",
     "has_han",
     "line_and_column",
-    "strip_marked_ruby",
+    "ruby_group",
 ]
 
 HAN = re.compile(f"[{HAN_RANGES}]")
 _SPECIAL = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);|[&<>\"']")
 RUBY_CLASS = "pinyinize"
-_MARKED_RUBY = re.compile(r'<ruby class="pinyinize">(.*?)</ruby>', re.DOTALL)
-_RUBY_READING = re.compile(r"<rp>[^<]*</rp>|<rt>[^<]*</rt>")
+_RUBY_READING = re.compile(r"<rp>\(</rp>|<rp>\)</rp>|<rt>[^<]*</rt>")
 
 
 def change_spans(text: str, spans: Iterable[tuple[int, int]], change: Callable[[str], str]) -> str:
@@ -101,15 +100,17 @@ def line_and_column(text: str, offset: int) -> tuple[int, int]:
     return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
-def strip_marked_ruby(text: str, opening: str = f'<ruby class="{RUBY_CLASS}">') -> str:
-    """Remove the ruby markup that a Session wrote (marked with its class), and only that:
-    ruby that was in the document before stays."""
-    pattern = _MARKED_RUBY if opening == f'<ruby class="{RUBY_CLASS}">' else _marked(opening)
-    return pattern.sub(lambda match: _RUBY_READING.sub("", match.group(1)), text)
+def ruby_group(opening: str, parentheses: bool) -> re.Pattern[str]:
+    """The exact shape of one ruby group a Session writes: ``opening``, then one or more
+    base texts each with its reading (``<rp>(</rp><rt>…</rt><rp>)</rp>``, or only
+    ``<rt>…</rt>`` without ``parentheses``), then ``</ruby>``.
 
-
-def _marked(opening: str) -> re.Pattern[str]:
-    return re.compile(re.escape(opening) + r"(.*?)</ruby>", re.DOTALL)
+    Base texts and readings hold no ``<``, so the pattern never backtracks past the next
+    ``<`` and a search over a whole document stays linear (``.*?</ruby>`` would rescan to
+    the end of the text from every unclosed opening).
+    """
+    reading = r"<rp>\(</rp><rt>[^<]*</rt><rp>\)</rp>" if parentheses else r"<rt>[^<]*</rt>"
+    return re.compile(f"{re.escape(opening)}(?:[^<]*{reading})+</ruby>")
 
 
 class Session:
@@ -118,6 +119,9 @@ class Session:
 
     ``ruby_opening`` marks the ruby we write, so that strip can tell it from ruby that was
     already there; ``parentheses`` False drops the <rp> fallbacks (WebVTT has no <rp>).
+    With the ruby format, :attr:`ours` matches one group exactly as we write it: a
+    format's region finder reads such a group as part of the text around it (so that
+    annotate and strip see the same regions) and only those groups are ever stripped.
     """
 
     def __init__(
@@ -134,21 +138,37 @@ class Session:
         self.format = format
         self.ruby_opening = ruby_opening
         self.parentheses = parentheses
+        self.ours: re.Pattern[str] | None = (
+            ruby_group(ruby_opening, parentheses) if format is Format.RUBY else None
+        )
         self.seen: set[str] = set()
 
     def annotate(self, raw: str, where: Callable[[int], str] | None = None) -> str:
-        """Annotate a run of source text; ``where(offset)`` names a place for errors."""
+        """Annotate a run of source text; ``where(offset)`` names a place for errors.
+
+        Text that already holds annotations like ours is refused unless ``force``: strip
+        could not tell them from the ones we add.  Forced, our ruby groups stay as they are.
+        """
         if not has_han(raw):
             return raw
-        if self.format is Format.INLINE and not self.options.force:
+        if not self.options.force:
             self._refuse_annotated(raw, where)
-        return change_between(_SPECIAL, raw, self._annotate_plain)
+        if self.ours is not None:
+            return change_between(self.ours, raw, self._annotate_between_specials)
+        return self._annotate_between_specials(raw)
 
     def strip(self, raw: str) -> str:
         """Remove what :meth:`annotate` added to a run of source text."""
-        if self.format is Format.RUBY:
-            return strip_marked_ruby(raw, self.ruby_opening)
+        if self.ours is not None:
+            return self.ours.sub(self._base_texts, raw)
         return self.annotator.strip(raw, format=Format.INLINE)
+
+    def _base_texts(self, group: re.Match[str]) -> str:
+        inner = group.group()[len(self.ruby_opening) : -len("</ruby>")]
+        return _RUBY_READING.sub("", inner)
+
+    def _annotate_between_specials(self, raw: str) -> str:
+        return change_between(_SPECIAL, raw, self._annotate_plain)
 
     def _annotate_plain(self, text: str) -> str:
         if not has_han(text):
@@ -167,11 +187,18 @@ class Session:
         return annotated
 
     def _refuse_annotated(self, raw: str, where: Callable[[int], str] | None) -> None:
-        found = self.annotator.find_annotations(raw)
-        if found:
+        if self.ours is not None:
+            group = self.ours.search(raw)
+            if group is None:
+                return
+            offset, annotation = group.start(), group.group()
+        else:
+            found = self.annotator.find_annotations(raw)
+            if not found:
+                return
             offset, annotation = found[0]
-            place = where(offset) if where else ""
-            raise InputError(
-                f"{place}already annotated ({raw[offset - 1]}{annotation}); "
-                "strip the annotations first, or force"
-            )
+            annotation = raw[offset - 1] + annotation
+        place = where(offset) if where else ""
+        raise InputError(
+            f"{place}already annotated ({annotation}); strip the annotations first, or force"
+        )

@@ -13,34 +13,25 @@ unchanged.  YAML (``---``) and TOML (``+++``) front matter is cut off before par
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 from pinyinize.errors import InputError
-from pinyinize.formats._runs import DocumentOptions, Session, change_between, change_spans
+from pinyinize.formats._markdown_inline import kept_spans
+from pinyinize.formats._runs import DocumentOptions, Session, change_spans
 from pinyinize.formats.decode import decode
 from pinyinize.pipeline import Annotator
 from pinyinize.render import Format
 
-__all__ = ["annotate_document", "front_matter_end", "prose_lines", "strip_document"]
+__all__ = [
+    "annotate_document",
+    "front_matter_end",
+    "prose_lines",
+    "strip_document",
+    "text_regions",
+]
 
 # Lines as markdown-it counts them: it ends a line at \r\n, \r or \n.
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
-# A link or image destination and title: ](url "title")
-_DESTINATION = r"""
-    \]\(\s*(?:<[^>\n]*>|(?:[^()\s]|\([^()\s]*\))*)
-    (?:\s+(?:"[^"]*"|'[^']*'|\([^()]*\)))?\s*\)"""
-# Inside prose: what is never annotated.
-_KEPT = re.compile(
-    rf"""
-    (?P<code>`+)[\s\S]*?(?<!`)(?P=code)(?!`)        # code span
-    | <[^<>\n]*>                                      # autolink, inline HTML
-    | !\[[^\]\n]*(?:{_DESTINATION}|\])                # image: alt text and destination
-    | {_DESTINATION}                                  # link destination and title
-    | \]\[[^\]\n]*\]                                  # reference label
-    | \\.                                             # backslash escape
-    """,
-    re.VERBOSE,
-)
 _FRONT_MATTER = {"---": ("---", "..."), "+++": ("+++",)}
 
 
@@ -72,7 +63,9 @@ def prose_lines(text: str) -> Iterator[tuple[int, int]]:
         raise InputError(
             "Markdown needs markdown-it-py: pip install 'pinyinize[documents]'"
         ) from None
-    parser = MarkdownIt("commonmark").enable("table")
+    # Only the block structure is needed: the inline rules (emphasis, links) would cost a
+    # second pass over all prose, and time super-linear in some hostile lines.
+    parser = MarkdownIt("commonmark").enable("table").disable(["inline", "text_join"])
     covered: set[int] = set()
     for token in parser.parse(text):
         if token.type == "inline" and token.map:
@@ -80,10 +73,6 @@ def prose_lines(text: str) -> Iterator[tuple[int, int]]:
             if not covered.intersection(range(first, last)):
                 covered.update(range(first, last))
                 yield first, last
-
-
-def _annotate_prose(prose: str, session: Session) -> str:
-    return change_between(_KEPT, prose, session.annotate)
 
 
 def _prose_spans(body: str) -> Iterator[tuple[int, int]]:
@@ -95,18 +84,29 @@ def _prose_spans(body: str) -> Iterator[tuple[int, int]]:
         yield lines[first][0], lines[min(last, len(lines)) - 1][1]
 
 
-def _transform(text: str, change: Callable[[str], str]) -> str:
-    start_of_body = front_matter_end(text)
-    body = text[start_of_body:]
-    return text[:start_of_body] + change_spans(body, _prose_spans(body), change)
+def text_regions(text: str, session: Session) -> Iterator[tuple[int, int]]:
+    """The spans of ``text`` that annotate may change and strip looks at: the prose
+    outside front matter, code spans, inline HTML, URLs and escapes (our own ruby groups
+    count as prose)."""
+    body_start = front_matter_end(text)
+    body = text[body_start:]
+    for prose_start, prose_end in _prose_spans(body):
+        prose = body[prose_start:prose_end]
+        position = 0
+        for kept_start, kept_end in [*kept_spans(prose, session.ours), (len(prose), len(prose))]:
+            if position < kept_start:
+                offset = body_start + prose_start
+                yield offset + position, offset + kept_start
+            position = kept_end
 
 
 def annotate_document(data: bytes, annotator: Annotator, options: DocumentOptions) -> bytes:
     session = Session(annotator, options, options.format or Format.INLINE)
     text = decode(data)
-    return _transform(text, lambda prose: _annotate_prose(prose, session)).encode("utf-8")
+    return change_spans(text, text_regions(text, session), session.annotate).encode("utf-8")
 
 
 def strip_document(data: bytes, annotator: Annotator, options: DocumentOptions) -> bytes:
     session = Session(annotator, options, options.format or Format.INLINE)
-    return _transform(decode(data), session.strip).encode("utf-8")
+    text = decode(data)
+    return change_spans(text, text_regions(text, session), session.strip).encode("utf-8")

@@ -13,14 +13,14 @@ not ``<rp>``, so its ruby has no parentheses and is marked with the class
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 from pinyinize.formats._runs import DocumentOptions, Session, change_spans
 from pinyinize.formats.decode import decode
 from pinyinize.pipeline import Annotator
 from pinyinize.render import Format
 
-__all__ = ["annotate_srt", "annotate_vtt", "cue_texts", "strip_srt", "strip_vtt"]
+__all__ = ["annotate_srt", "annotate_vtt", "cue_texts", "strip_srt", "strip_vtt", "text_regions"]
 
 _BLANK = re.compile(r"(?:\r?\n){2,}")
 _LINE = re.compile(r".*?(?:\r?\n|$)")
@@ -46,28 +46,33 @@ def cue_texts(text: str, *, webvtt: bool) -> Iterator[tuple[int, int]]:
         position = separator.end() if separator else len(text)
 
 
-def _annotate_cue(cue: str, session: Session) -> str:
-    """Annotate the text between markup; leave text inside an existing ruby alone."""
-    parts: list[str] = []
-    position = 0
+def text_regions(text: str, session: Session, *, webvtt: bool) -> Iterator[tuple[int, int]]:
+    """The spans of ``text`` that annotate may change and strip looks at: the cue text
+    between markup, outside any ruby that was there before (our own ruby groups count as
+    text)."""
+    for cue_start, cue_end in cue_texts(text, webvtt=webvtt):
+        yield from _cue_regions(text, cue_start, cue_end, session.ours)
+
+
+def _cue_regions(
+    text: str, start: int, end: int, ours: re.Pattern[str] | None
+) -> Iterator[tuple[int, int]]:
+    region_start = position = start
     ruby_depth = 0
-    for tag in _MARKUP.finditer(cue):
-        between = cue[position : tag.start()]
-        parts.append(session.annotate(between) if ruby_depth == 0 else between)
-        parts.append(tag.group())
+    while (tag := _MARKUP.search(text, position, end)) is not None:
+        if ours is not None and (group := ours.match(text, tag.start(), end)):
+            position = group.end()  # our own ruby: part of the text region
+            continue
+        if ruby_depth == 0 and region_start < tag.start():
+            yield region_start, tag.start()
         name = tag.group()[1:].split(".")[0].split(" ")[0].rstrip(">")
         if name == "ruby":
             ruby_depth += 1
         elif name == "/ruby" and ruby_depth:
             ruby_depth -= 1
-        position = tag.end()
-    tail = cue[position:]
-    parts.append(session.annotate(tail) if ruby_depth == 0 else tail)
-    return "".join(parts)
-
-
-def _transform(text: str, webvtt: bool, change: Callable[[str], str]) -> str:
-    return change_spans(text, cue_texts(text, webvtt=webvtt), change)
+        region_start = position = tag.end()
+    if ruby_depth == 0 and region_start < end:
+        yield region_start, end
 
 
 def _session(annotator: Annotator, options: DocumentOptions, webvtt: bool) -> Session:
@@ -77,23 +82,32 @@ def _session(annotator: Annotator, options: DocumentOptions, webvtt: bool) -> Se
     return Session(annotator, options, format)
 
 
-def annotate_srt(data: bytes, annotator: Annotator, options: DocumentOptions) -> bytes:
-    session = _session(annotator, options, webvtt=False)
+def _annotate(data: bytes, annotator: Annotator, options: DocumentOptions, webvtt: bool) -> bytes:
+    session = _session(annotator, options, webvtt)
     text = decode(data)
-    return _transform(text, False, lambda cue: _annotate_cue(cue, session)).encode("utf-8")
+    regions = text_regions(text, session, webvtt=webvtt)
+    return change_spans(text, regions, session.annotate).encode("utf-8")
+
+
+def _strip(data: bytes, annotator: Annotator, options: DocumentOptions, webvtt: bool) -> bytes:
+    session = _session(annotator, options, webvtt)
+    text = decode(data)
+    return change_spans(text, text_regions(text, session, webvtt=webvtt), session.strip).encode(
+        "utf-8"
+    )
+
+
+def annotate_srt(data: bytes, annotator: Annotator, options: DocumentOptions) -> bytes:
+    return _annotate(data, annotator, options, webvtt=False)
 
 
 def strip_srt(data: bytes, annotator: Annotator, options: DocumentOptions) -> bytes:
-    session = _session(annotator, options, webvtt=False)
-    return _transform(decode(data), False, session.strip).encode("utf-8")
+    return _strip(data, annotator, options, webvtt=False)
 
 
 def annotate_vtt(data: bytes, annotator: Annotator, options: DocumentOptions) -> bytes:
-    session = _session(annotator, options, webvtt=True)
-    text = decode(data)
-    return _transform(text, True, lambda cue: _annotate_cue(cue, session)).encode("utf-8")
+    return _annotate(data, annotator, options, webvtt=True)
 
 
 def strip_vtt(data: bytes, annotator: Annotator, options: DocumentOptions) -> bytes:
-    session = _session(annotator, options, webvtt=True)
-    return _transform(decode(data), True, session.strip).encode("utf-8")
+    return _strip(data, annotator, options, webvtt=True)

@@ -23,6 +23,7 @@ plus CPP dev), then trains on everything and writes ``src/pinyinize/data/model.n
 packaged weights (report only; never used for tuning).
 
     .venv/bin/python scripts/train_model.py            # about 2 min on 2 cores
+    .venv/bin/python scripts/train_model.py --recluster  # also remake the character classes
 """
 
 from __future__ import annotations
@@ -204,7 +205,10 @@ def char_classes(lexicon: Lexicon, sentences: Sequence[str], config: Config) -> 
     Counts left and right neighbours in the lexicon's words (weighted by log frequency, as a
     stand-in for running text) and in the training sentences; positive PMI over the most
     common neighbours, a randomised SVD, then spherical k-means at two granularities.
-    Plain numpy with fixed seeds: a rerun gives the same classes.
+    Plain numpy with fixed seeds, but the SVD and k-means go through BLAS, whose kernels
+    (chosen per CPU by OpenBLAS) round differently: on another machine about a tenth of the
+    fine classes can come out differently.  So the classes are an input of training, kept in
+    ``model.npz`` and remade only with ``--recluster`` (see :func:`packaged_classes`).
     """
     pairs: Counter[tuple[str, str]] = Counter()
     for word, frequency in sorted(lexicon.frequencies.items()):
@@ -225,6 +229,16 @@ def char_classes(lexicon: Lexicon, sentences: Sequence[str], config: Config) -> 
         _kmeans(embedding, config.fine_classes).astype(np.int16),
         _kmeans(embedding, config.coarse_classes).astype(np.int16),
     )
+
+
+def packaged_classes(path: Path) -> ClassTable | None:
+    """The class table stored in the packaged model, or None when there is none to reuse."""
+    if not path.exists():
+        return None
+    with np.load(path, allow_pickle=False) as arrays:
+        if "class_fine" not in arrays.files:
+            return None
+        return ClassTable(arrays["class_code_points"], arrays["class_fine"], arrays["class_coarse"])
 
 
 def _count_neighbours(pairs: Counter[tuple[str, str]], text: str, weight: float) -> None:
@@ -572,6 +586,11 @@ def main() -> int:
     parser.add_argument(
         "--check", action="store_true", help="retrain and fail if the committed weights differ"
     )
+    parser.add_argument(
+        "--recluster",
+        action="store_true",
+        help="cluster the characters afresh instead of reusing the packaged classes",
+    )
     args = parser.parse_args()
 
     config = Config()
@@ -588,7 +607,9 @@ def main() -> int:
         )
     }
     sentences = [text for rows in splits.values() for text, _, _ in rows]
-    class_table = char_classes(annotator.lexicon, sentences, config)
+    reused = None if args.recluster else packaged_classes(OUTPUT)
+    class_table = reused or char_classes(annotator.lexicon, sentences, config)
+    print("classes: " + ("reused from the packaged model" if reused else "clustered afresh"))
     classes = class_table.classes()
     data = {
         name: make_examples(rows, name, annotator, prior, classes) for name, rows in splits.items()

@@ -26,6 +26,7 @@ import argparse
 import asyncio
 import itertools
 import json
+import os
 import socket
 import statistics
 import subprocess
@@ -59,6 +60,8 @@ class Tally:
     health: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     elapsed: float = 0.0
+    cpu_server: float = 0.0  # CPU seconds of the server's own process during the run
+    cpu_workers: float = 0.0  # and of its descendants (worker processes)
 
 
 @dataclass
@@ -66,6 +69,20 @@ class Memory:
     rss_mb: float
     pss_mb: float
     processes: int
+
+
+def cpu_seconds(pid: int) -> tuple[float, float]:
+    """CPU time (user + system) so far of ``pid`` itself and of its live descendants."""
+    tick = os.sysconf("SC_CLK_TCK")
+    own = rest = 0.0
+    for each in process_tree(pid):
+        try:
+            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        used = (int(fields[11]) + int(fields[12])) / tick
+        own, rest = (own + used, rest) if each == pid else (own, rest + used)
+    return own, rest
 
 
 def free_port() -> int:
@@ -127,21 +144,80 @@ async def wait_until_up(client: httpx.AsyncClient, server: subprocess.Popen[byte
     raise SystemExit("the server did not start within 60 s")
 
 
+class Connection:
+    """One keep-alive HTTP/1.1 connection that sends prepared requests.
+
+    The load's own client: httpx spends more CPU per request at 64 connections than the
+    server does (its pool is scanned per request), and on a small machine the load
+    generator would then measure itself.  This reads the status, the headers and a
+    Content-Length body, which is all the server sends.
+    """
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.streams: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
+
+    async def send(self, request: bytes) -> tuple[int, bytes]:
+        if self.streams is None:
+            self.streams = await asyncio.open_connection(self.host, self.port)
+        reader, writer = self.streams
+        try:
+            writer.write(request)
+            status = int((await reader.readline()).split()[1])
+            length, close = 0, False
+            while (line := await reader.readline()) not in (b"\r\n", b""):
+                name, _, value = line.partition(b":")
+                if name.strip().lower() == b"content-length":
+                    length = int(value)
+                elif name.strip().lower() == b"connection":
+                    close = value.strip().lower() == b"close"
+            body = await reader.readexactly(length)
+        except (OSError, ValueError, IndexError, asyncio.IncompleteReadError):
+            self.close()
+            raise
+        if close:
+            self.close()
+        return status, body
+
+    def close(self) -> None:
+        if self.streams is not None:
+            self.streams[1].close()
+            self.streams = None
+
+
+def prepared(host: str, port: int) -> list[tuple[str, bytes]]:
+    """Each of REQUESTS as the bytes of an HTTP request."""
+    result = []
+    for path, body in REQUESTS:
+        content = json.dumps(body, ensure_ascii=False).encode()
+        head = (
+            f"POST {path} HTTP/1.1\r\nHost: {host}:{port}\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(content)}\r\n\r\n"
+        )
+        result.append((path, head.encode() + content))
+    return result
+
+
 async def one_client(
-    client: httpx.AsyncClient, stop: float, work: Iterator[int], tally: Tally
+    connection: Connection,
+    requests: list[tuple[str, bytes]],
+    stop: float,
+    work: Iterator[int],
+    tally: Tally,
 ) -> None:
     for _ in range(MAX_REQUESTS_PER_CLIENT):
         if time.monotonic() >= stop:
-            return
-        path, body = REQUESTS[next(work) % len(REQUESTS)]
+            break
+        path, request = requests[next(work) % len(requests)]
         began = time.perf_counter()
         try:
-            response = await client.post(path, json=body)
-            if response.status_code != 200:
-                tally.errors.append(f"{path}: {response.status_code} {response.text[:200]}")
-        except httpx.HTTPError as error:
+            status, body = await connection.send(request)
+            if status != 200:
+                tally.errors.append(f"{path}: {status} {body[:200]!r}")
+        except (OSError, ValueError, IndexError, asyncio.IncompleteReadError) as error:
             tally.errors.append(f"{path}: {type(error).__name__}: {error}")
         tally.latencies.append(time.perf_counter() - began)
+    connection.close()
 
 
 async def poll_health(client: httpx.AsyncClient, done: asyncio.Event, into: list[float]) -> None:
@@ -157,21 +233,27 @@ async def poll_health(client: httpx.AsyncClient, done: asyncio.Event, into: list
         await asyncio.sleep(HEALTH_EVERY)
 
 
-async def load(base_url: str, clients: int, seconds: float) -> Tally:
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    timeout = httpx.Timeout(60.0)
+async def load(base_url: str, server_pid: int, clients: int, seconds: float) -> Tally:
+    host, port = httpx.URL(base_url).host, httpx.URL(base_url).port or 80
+    requests = prepared(host, port)
     tally = Tally()
-    async with (
-        httpx.AsyncClient(base_url=base_url, limits=limits, timeout=timeout) as client,
-        httpx.AsyncClient(base_url=base_url, timeout=timeout) as prober,
-    ):
+    async with httpx.AsyncClient(base_url=base_url, timeout=60.0) as prober:
         done = asyncio.Event()
         health = asyncio.create_task(poll_health(prober, done, tally.health))
         work = itertools.count()
+        cpu_before = cpu_seconds(server_pid)
         began = time.monotonic()
         stop = began + seconds
-        await asyncio.gather(*(one_client(client, stop, work, tally) for _ in range(clients)))
+        await asyncio.gather(
+            *(
+                one_client(Connection(host, port), requests, stop, work, tally)
+                for _ in range(clients)
+            )
+        )
         tally.elapsed = time.monotonic() - began
+        cpu_after = cpu_seconds(server_pid)
+        tally.cpu_server = cpu_after[0] - cpu_before[0]
+        tally.cpu_workers = cpu_after[1] - cpu_before[1]
         done.set()
         await health
     return tally
@@ -236,9 +318,9 @@ def ms(seconds: float) -> str:
 def print_load(rows: list[tuple[int, Tally, Memory]]) -> None:
     print(
         "| clients | requests | req/s | p50 ms | p99 ms | max ms | health p50 ms "
-        "| health max ms | errors | RSS MB | PSS MB |"
+        "| health max ms | errors | server CPU ms/req (loop + workers) | RSS MB | PSS MB |"
     )
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|")
     for clients, tally, memory in rows:
         count = len(tally.latencies)
         print(
@@ -246,7 +328,9 @@ def print_load(rows: list[tuple[int, Tally, Memory]]) -> None:
             f"| {ms(statistics.median(tally.latencies))} "
             f"| {ms(percentile(tally.latencies, 0.99))} | {ms(max(tally.latencies))} "
             f"| {ms(statistics.median(tally.health))} | {ms(max(tally.health))} "
-            f"| {len(tally.errors)} | {memory.rss_mb:.0f} | {memory.pss_mb:.0f} |"
+            f"| {len(tally.errors)} | {1000 * tally.cpu_server / count:.2f} + "
+            f"{1000 * tally.cpu_workers / count:.2f} "
+            f"| {memory.rss_mb:.0f} | {memory.pss_mb:.0f} |"
         )
         for error in tally.errors[:3]:
             print(f"  {error}")
@@ -275,7 +359,7 @@ def run(arguments: argparse.Namespace, server: subprocess.Popen[bytes], base_url
     )
     rows = []
     for clients in arguments.clients:
-        tally = asyncio.run(load(base_url, clients, arguments.seconds))
+        tally = asyncio.run(load(base_url, server.pid, clients, arguments.seconds))
         rows.append((clients, tally, memory_of(server.pid)))
     print_load(rows)
     if arguments.huge:

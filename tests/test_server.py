@@ -367,7 +367,7 @@ def test_503_when_the_work_runs_past_the_time_limit():
     app = create_app(Slow, Limits(timeout=0.5, workers=1))
     client = Client(app)
     try:
-        client.get("/api/strip")  # start the worker
+        client.loop.run_until_complete(app.state.pool.start())
         began = time.monotonic()
         response = client.post("/api/annotate", json={"text": SENTENCE})
         assert response.status_code == 503
@@ -379,8 +379,8 @@ def test_503_when_the_work_runs_past_the_time_limit():
         response = client.post("/api/strip", json={"text": "银行(yínháng)"})
         assert response.status_code == 200
     finally:
-        client.close()
         app.state.pool.close()
+        client.close()
 
 
 def test_the_serve_command_passes_its_options(monkeypatch):

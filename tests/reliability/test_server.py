@@ -144,7 +144,8 @@ def huge_json_body(size: int) -> bytes:
 
 
 def test_a_huge_json_request_neither_blocks_health_nor_outlives_its_deadline():
-    limits = Limits(timeout=1.0, max_body_bytes=1_000_000)
+    # No response limit: the work must run into the deadline, not be refused at once.
+    limits = Limits(timeout=1.0, max_body_bytes=1_000_000, max_response_bytes=10**9)
 
     async def scenario() -> tuple[int, float, list[float], float]:
         async with serving(limits) as client:
@@ -198,6 +199,37 @@ def test_responses_over_the_limit_are_a_413_with_a_json_error():
     assert "over the limit of 20000" in too_large.json()["error"]
     assert small.status_code == 200
     assert small.json()["result"]["text"] == SENTENCE  # json output is an object, as before
+
+
+def test_a_json_response_known_to_be_too_large_is_refused_at_once():
+    limits = Limits(timeout=30, max_body_bytes=1_000_000)
+
+    async def scenario() -> tuple[httpx.Response, float]:
+        async with serving(limits) as client:
+            await client.post("/api/annotate", json={"text": "银行"})  # workers up
+            began = time.perf_counter()
+            response = await client.post(
+                "/api/annotate",
+                content=huge_json_body(1_000_000),
+                headers={"content-type": "application/json"},
+            )
+            return response, time.perf_counter() - began
+
+    response, took = asyncio.run(scenario())
+    assert response.status_code == 413 and took < 1  # was 12.5 s and a 60 MB answer
+    assert "at least" in response.json()["error"]
+
+
+@pytest.mark.parametrize(
+    "text", ["银", "一二三", "的" * 50, "花儿", "两岸的银行行长长大了", "A银B行C", "𠀀𠀁", "〇"]
+)
+def test_format_json_writes_at_least_the_floor_the_early_413_assumes(annotator, text):
+    from pinyinize.server.api import JSON_BYTES_PER_HAN, count_han
+
+    for mode in ("dictionary", "spoken"):
+        for select in ("all", "polyphones"):
+            written = annotator.annotate(text, format="json", mode=mode, select=select)
+            assert len(written.encode()) >= JSON_BYTES_PER_HAN * count_han(text)
 
 
 # --- bad input: always a JSON 4xx ----------------------------------------------------------
@@ -256,3 +288,18 @@ def test_a_lone_surrogate_is_named_as_such(client):
         http.post("/api/annotate", content=body, headers={"content-type": "application/json"})
     )
     assert response.status_code == 422 and "lone surrogate" in response.json()["error"]
+
+
+def test_an_annotator_with_user_words_shares_the_model_and_lexicon(annotator):
+    from pinyinize import Annotator
+    from pinyinize.userdict import read_user_dictionary
+
+    user_dict = {"银行": "yin2 xing2", "长长": "chang2 chang2"}
+    derived = annotator.with_user_words(read_user_dictionary(user_dict))
+    assert derived.lexicon is annotator.lexicon
+    assert derived.stages["disambiguate"] is annotator.stages["disambiguate"]
+    text = "两岸的银行行长长长大了"
+    expected = Annotator(user_dict=user_dict).annotate(text, tones="numbers")
+    assert derived.annotate(text, tones="numbers") == expected
+    assert "银行(yin2xing2)" in expected
+    assert "银行(yin2hang2)" in annotator.annotate(text, tones="numbers")  # not changed

@@ -17,7 +17,7 @@ import traceback
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 import pinyinize
@@ -26,6 +26,7 @@ from pinyinize.errors import InputError, PinyinizeError
 from pinyinize.pipeline import Annotator
 from pinyinize.render import Format
 from pinyinize.render.words import pieces
+from pinyinize.scan import HAN_RANGES
 from pinyinize.select import Selector, parse_selection
 from pinyinize.server.service import Service
 from pinyinize.server.workers import Reply, WorkerPool
@@ -38,15 +39,15 @@ __all__ = ["describe", "error_body", "handle", "router"]
 MAX_USER_WORDS = 1000
 MAX_WORD_LENGTH = 32
 MAX_ALTERNATIVES = 24  # readings offered for one word (the product of its characters')
+# format json writes an object of ~130 bytes or more per Han character (a test holds it to
+# this floor), ~200 bytes per character of Chinese text in all.
+JSON_BYTES_PER_HAN = 100
+_NOT_HAN = re.compile(f"[^{HAN_RANGES}]+")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def _pool(request: Request) -> WorkerPool:
-    pool: WorkerPool = request.app.state.pool
-    return pool
-
-
-Pool = Annotated[WorkerPool, Depends(_pool)]
+def count_han(text: str) -> int:
+    return len(_NOT_HAN.sub("", text))
 
 
 def _no_lone_surrogates(value: str) -> str:
@@ -187,6 +188,10 @@ class Health(BaseModel):
 
 
 def _annotate(service: Service, body: AnnotateRequest) -> BaseModel | bytes:
+    if body.format is Format.JSON:  # refuse at once what could only be refused at the end
+        at_least = JSON_BYTES_PER_HAN * count_han(body.text)
+        if at_least > service.max_response_bytes:
+            raise ResponseTooLarge(at_least, service.max_response_bytes, at_least=True)
     annotator = service.annotator_for(body.user_dict)
     result = annotator.annotate(
         body.text,
@@ -243,14 +248,12 @@ ENDPOINTS: dict[str, tuple[type[BaseModel], Work]] = {
 }
 
 
-def handle(
-    service: Service, endpoint: str, payload: bytes | dict[str, Any], max_response_bytes: int
-) -> Reply:
+def handle(service: Service, endpoint: str, payload: bytes | dict[str, Any]) -> Reply:
     """The status and JSON body of one request: a raw JSON body, or a query's fields.
 
     Every refusal is a JSON 4xx: 422 for a request that does not match the API (bad JSON,
     nesting too deep, a wrong type, a huge number, a lone surrogate), 400 for input the
-    library refuses, 413 for a reply over ``max_response_bytes``.
+    library refuses, 413 for a reply over the service's ``max_response_bytes``.
     """
     model, work = ENDPOINTS[endpoint]
     where = "query" if isinstance(payload, dict) else "body"
@@ -260,6 +263,8 @@ def handle(
         else:  # a UTF-8 byte order mark may start JSON text (RFC 8259): skip it
             body = model.model_validate_json(payload.removeprefix(b"\xef\xbb\xbf"))
         result = work(service, body)
+    except ResponseTooLarge as error:
+        return 413, error_body(str(error))
     except ValidationError as error:
         problems = [describe(item, where) for item in error.errors(include_url=False)]
         return 422, error_body("; ".join(problems), problems=problems)
@@ -269,12 +274,17 @@ def handle(
         traceback.print_exc(file=sys.stderr)
         return 500, error_body(f"internal error ({type(error).__name__})")
     content = result if isinstance(result, bytes) else result.model_dump_json().encode("utf-8")
-    if len(content) > max_response_bytes:
-        return 413, error_body(
-            f"the response would be {len(content)} bytes, over the limit of "
-            f"{max_response_bytes}; send less text at a time"
-        )
+    if len(content) > service.max_response_bytes:
+        return 413, error_body(str(ResponseTooLarge(len(content), service.max_response_bytes)))
     return 200, content
+
+
+class ResponseTooLarge(Exception):
+    def __init__(self, size: int, limit: int, at_least: bool = False) -> None:
+        super().__init__(
+            f"the response would be {'at least ' if at_least else ''}{size} bytes, over the "
+            f"limit of {limit}; send less text at a time"
+        )
 
 
 def error_body(message: str, problems: list[str] | None = None) -> bytes:
@@ -325,7 +335,8 @@ def _documented(model: type[BaseModel]) -> dict[str, Any]:
     return {"requestBody": {"required": True, "content": content}}
 
 
-async def _forward(pool: WorkerPool, endpoint: str, payload: bytes | dict[str, Any]) -> Response:
+async def _forward(request: Request, endpoint: str, payload: bytes | dict[str, Any]) -> Response:
+    pool: WorkerPool = request.app.state.pool
     status, content = await pool.run(endpoint, payload)
     return Response(content, status_code=status, media_type="application/json")
 
@@ -339,42 +350,42 @@ async def health() -> Health:
 @router.post(
     "/annotate", response_model=AnnotateResponse, openapi_extra=_documented(AnnotateRequest)
 )
-async def annotate(request: Request, pool: Pool) -> Response:
+async def annotate(request: Request) -> Response:
     """Annotate text in any format the library has (json comes back as an object)."""
-    return await _forward(pool, "annotate", await request.body())
+    return await _forward(request, "annotate", await request.body())
 
 
 @router.post("/pieces", response_model=PiecesResponse, openapi_extra=_documented(AnnotateOptions))
-async def annotate_pieces(request: Request, pool: Pool) -> Response:
+async def annotate_pieces(request: Request) -> Response:
     """The text cut into words and bare stretches with their offsets: what the page shows."""
-    return await _forward(pool, "pieces", await request.body())
+    return await _forward(request, "pieces", await request.body())
 
 
 @router.post("/strip", response_model=StripResponse, openapi_extra=_documented(StripRequest))
-async def strip(request: Request, pool: Pool) -> Response:
+async def strip(request: Request) -> Response:
     """Remove pinyin annotations, giving back the plain text."""
-    return await _forward(pool, "strip", await request.body())
+    return await _forward(request, "strip", await request.body())
 
 
 @router.post("/check", response_model=CheckResponse, openapi_extra=_documented(CheckRequest))
-async def check_annotations(request: Request, pool: Pool) -> Response:
+async def check_annotations(request: Request) -> Response:
     """Problems with the annotations already in the text, each with a fix."""
-    return await _forward(pool, "check", await request.body())
+    return await _forward(request, "check", await request.body())
 
 
 @router.get("/readings", response_model=ReadingsResponse)
-async def readings_get(query: Annotated[ReadingsQuery, Query()], pool: Pool) -> Response:
+async def readings_get(request: Request, query: Annotated[ReadingsQuery, Query()]) -> Response:
     """The readings a word has in context and the ones it could have."""
     # Validated here as well, so that /openapi.json lists the parameters; a query is small.
-    return await _forward(pool, "readings", query.model_dump(exclude_unset=True))
+    return await _forward(request, "readings", query.model_dump(exclude_unset=True))
 
 
 @router.post(
     "/readings", response_model=ReadingsResponse, openapi_extra=_documented(ReadingsRequest)
 )
-async def readings_post(request: Request, pool: Pool) -> Response:
+async def readings_post(request: Request) -> Response:
     """The readings a word has in context and the ones it could have."""
-    return await _forward(pool, "readings", await request.body())
+    return await _forward(request, "readings", await request.body())
 
 
 def _readings(annotator: Annotator, body: ReadingsQuery) -> ReadingsResponse:

@@ -68,11 +68,13 @@ class UserDictionaries:
 
 
 class Service:
-    """The worker's Annotator, and one per request for requests with a user dictionary."""
+    """The worker's Annotator, and one per request for requests with a user dictionary;
+    ``max_response_bytes`` bounds the JSON it answers with."""
 
-    def __init__(self, annotator: Annotator, user_dict_bytes: int) -> None:
+    def __init__(self, annotator: Annotator, user_dict_bytes: int, max_response_bytes: int) -> None:
         self.annotator = annotator
         self.dictionaries = UserDictionaries(user_dict_bytes)
+        self.max_response_bytes = max_response_bytes
 
     def annotator_for(self, user_dict: Mapping[str, str]) -> Annotator:
         if not user_dict:

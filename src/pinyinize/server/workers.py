@@ -15,11 +15,13 @@ worker instead.  A worker exits when the pipe to the service closes, so none out
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import multiprocessing
+import os
 import signal
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any
@@ -32,6 +34,7 @@ AnnotatorFactory = Callable[[], Annotator]
 Reply = tuple[int, bytes]  # HTTP status, JSON body
 _READY = "ready"
 _START_TIMEOUT = 120.0  # seconds a new worker may take to load its Annotator
+_NICENESS = 0
 
 
 class RequestTimeout(Exception):
@@ -56,14 +59,17 @@ def _serve(conn: Connection, factory: AnnotatorFactory | None, settings: WorkerS
     from pinyinize.server.service import Service
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the service, which stops us
-    service = Service(_annotator(factory), settings.user_dict_bytes)
+    # Below the service's own priority: the event loop that answers /api/health and moves
+    # the bytes gets a core before the work does.
+    os.nice(_NICENESS)
+    service = Service(_annotator(factory), settings.user_dict_bytes, settings.max_response_bytes)
     conn.send(_READY)
     while True:
         try:
             endpoint, payload = conn.recv()
         except (EOFError, OSError):
             return
-        conn.send(handle(service, endpoint, payload, settings.max_response_bytes))
+        conn.send(handle(service, endpoint, payload))
 
 
 def _annotator(factory: AnnotatorFactory | None) -> Annotator:
@@ -77,13 +83,36 @@ def _annotator(factory: AnnotatorFactory | None) -> Annotator:
 
 
 @dataclass(eq=False)
+class _Job:
+    """One request on its way: waiting for a worker, then sent to one."""
+
+    endpoint: str
+    payload: bytes | dict[str, Any]
+    reply: asyncio.Future[Reply]
+    sent: bool = False
+    timer: asyncio.TimerHandle | None = None  # its deadline, once a worker works on it
+
+
+@dataclass(eq=False)
 class _Worker:
     process: BaseProcess
     conn: Connection
+    ready: asyncio.Future[None]
+    jobs: collections.deque[_Job] = field(default_factory=collections.deque)  # sent, in order
 
 
 class WorkerPool:
-    """``size`` worker processes; ``run`` gives a request to an idle one, within ``timeout``."""
+    """``size`` worker processes; ``run`` gives a request to one, within ``timeout`` seconds.
+
+    Each worker is sent up to ``DEPTH`` requests at once: the next one waits in its pipe, so
+    a worker goes on to it at once instead of waiting for the event loop to be scheduled
+    (on a busy machine, that wait was most of a small request's latency).  A request's
+    deadline starts when its worker begins it; one that overruns has its worker killed, and
+    the requests queued behind it go to another worker.  Requests that find every worker
+    full wait in arrival order, at most ``timeout`` seconds too.
+    """
+
+    DEPTH = 2
 
     def __init__(
         self,
@@ -98,9 +127,9 @@ class WorkerPool:
         self._factory = annotator_factory
         self._context = multiprocessing.get_context("forkserver")
         self._context.set_forkserver_preload(["pinyinize.server._preload"])
-        self._idle: asyncio.Queue[_Worker] | None = None
-        self._workers: set[_Worker] = set()
-        self._starting: set[asyncio.Task[None]] = set()
+        self._started = False
+        self._queue: collections.deque[_Job] = collections.deque()  # oldest first
+        self._workers: list[_Worker] = []
         self._closed = False
 
     def pids(self) -> list[int]:
@@ -109,44 +138,35 @@ class WorkerPool:
 
     async def start(self) -> None:
         """Start the workers and wait until they are ready (done by the first ``run`` too)."""
-        if self._idle is None:
-            self._idle = asyncio.Queue()
-            await asyncio.gather(*(self._add_worker() for _ in range(self.size)))
+        if not self._started:
+            self._started = True
+            workers = [self._add_worker() for _ in range(self.size)]
+            try:
+                await asyncio.wait_for(asyncio.gather(*(w.ready for w in workers)), _START_TIMEOUT)
+            except (asyncio.TimeoutError, EOFError, OSError):
+                raise WorkerFailed("the workers did not start") from None
 
     async def run(self, endpoint: str, payload: bytes | dict[str, Any]) -> Reply:
-        """The reply of an idle worker to one request; RequestTimeout past the deadline."""
+        """A worker's reply to one request; RequestTimeout past the deadline."""
         await self.start()
-        assert self._idle is not None
+        loop = asyncio.get_running_loop()
+        job = _Job(endpoint, payload, loop.create_future())
+        self._queue.append(job)
+        self._dispatch()
+        waited = loop.call_later(self.timeout, self._waited_too_long, job)
         try:
-            worker = await asyncio.wait_for(self._idle.get(), self.timeout)
-        except asyncio.TimeoutError:
-            raise RequestTimeout(
-                f"every worker stayed busy for {self.timeout:g} s (the service is overloaded)"
-            ) from None
-        try:
-            worker.conn.send((endpoint, payload))
-            reply: Reply = await asyncio.wait_for(self._receive(worker), self.timeout)
-        except asyncio.TimeoutError:
-            self._replace(worker)
-            raise RequestTimeout(f"the request took longer than {self.timeout:g} s") from None
-        except (EOFError, OSError):
-            self._replace(worker)
-            raise WorkerFailed("the worker stopped while it worked on the request") from None
-        except BaseException:  # cancelled: the worker may be half-way through the request
-            self._replace(worker)
-            raise
-        self._idle.put_nowait(worker)
-        return reply
+            return await job.reply  # (cancelled: it is dropped from the queue, or its worker
+        finally:  # finishes it or is stopped at the deadline all the same)
+            waited.cancel()
 
     def close(self) -> None:
         """Stop every worker (they would also exit on their own once the pipes close)."""
         self._closed = True
-        for task in self._starting:
-            task.cancel()
         for worker in list(self._workers):
             self._stop(worker)
 
-    async def _add_worker(self) -> None:
+    def _add_worker(self) -> _Worker:
+        loop = asyncio.get_running_loop()
         parent_end, child_end = self._context.Pipe()
         process = self._context.Process(
             target=_serve,
@@ -156,47 +176,107 @@ class WorkerPool:
         )
         process.start()
         child_end.close()
-        worker = _Worker(process, parent_end)
-        self._workers.add(worker)
+        worker = _Worker(process, parent_end, loop.create_future())
+        worker.ready.add_done_callback(_retrieve)  # a failed start is reported by start()
+        self._workers.append(worker)
+        # One reader per worker for its whole life: no epoll changes per request.
+        loop.add_reader(parent_end.fileno(), self._readable, worker)
+        return worker
+
+    def _dispatch(self) -> None:
+        """Send waiting requests to the ready workers with the fewest requests in hand."""
+        while self._queue:
+            ready = [w for w in self._workers if w.ready.done() and len(w.jobs) < self.DEPTH]
+            if not ready:
+                return
+            worker = min(ready, key=lambda w: len(w.jobs))
+            job = self._queue.popleft()
+            if job.reply.done():  # its client went away, or it waited too long
+                continue
+            try:
+                worker.conn.send((job.endpoint, job.payload))
+            except OSError:  # the worker died: the request goes to another one
+                self._queue.appendleft(job)
+                self._replace(worker)
+                continue
+            job.sent = True
+            worker.jobs.append(job)
+            if len(worker.jobs) == 1:
+                self._begin(worker)
+
+    def _begin(self, worker: _Worker) -> None:
+        """The worker starts on its first request: its deadline runs from now."""
+        job = worker.jobs[0]
+        loop = asyncio.get_running_loop()
+        job.timer = loop.call_later(self.timeout, self._overran, worker, job)
+
+    def _readable(self, worker: _Worker) -> None:
+        """A message from ``worker`` is there: read it (whole: the worker writes it at once)."""
         try:
-            ready = await asyncio.wait_for(self._receive(worker), _START_TIMEOUT)
-        except (asyncio.TimeoutError, EOFError, OSError):
+            message = worker.conn.recv()
+        except (EOFError, OSError):
+            self._failed(worker, WorkerFailed("the worker stopped while it worked"))
+            return
+        if not worker.ready.done():
+            if message == _READY:
+                worker.ready.set_result(None)
+            else:
+                worker.ready.set_exception(WorkerFailed(f"a worker did not start: {message!r}"))
+        elif worker.jobs:
+            job = worker.jobs.popleft()
+            if job.timer is not None:
+                job.timer.cancel()
+            if not job.reply.done():
+                job.reply.set_result(message)
+            if worker.jobs:
+                self._begin(worker)
+        self._dispatch()
+
+    def _overran(self, worker: _Worker, job: _Job) -> None:
+        message = f"the request took longer than {self.timeout:g} s"
+        self._failed(worker, RequestTimeout(message))
+
+    def _waited_too_long(self, job: _Job) -> None:
+        if not job.sent and not job.reply.done():  # _dispatch drops it from the queue
+            job.reply.set_exception(
+                RequestTimeout(
+                    f"every worker stayed busy for {self.timeout:g} s (the service is overloaded)"
+                )
+            )
+
+    def _failed(self, worker: _Worker, error: Exception) -> None:
+        """``worker`` overran or died: its request fails, the ones behind it go elsewhere."""
+        if not worker.ready.done():  # it never started: replacing it would fail the same way
+            worker.ready.set_exception(WorkerFailed("a worker did not start"))
             self._stop(worker)
-            raise WorkerFailed("a worker did not start") from None
-        if ready != _READY:
-            self._stop(worker)
-            raise WorkerFailed(f"a worker did not start: {ready!r}")
-        assert self._idle is not None
-        self._idle.put_nowait(worker)
+            return
+        if worker.jobs:
+            job = worker.jobs.popleft()
+            if not job.reply.done():
+                job.reply.set_exception(error)
+        for waiting in reversed(worker.jobs):
+            waiting.sent = False
+            self._queue.appendleft(waiting)
+        worker.jobs.clear()
+        self._replace(worker)
+        self._dispatch()
 
     def _replace(self, worker: _Worker) -> None:
         self._stop(worker)
         if not self._closed:
-            task = asyncio.get_running_loop().create_task(self._add_worker())
-            self._starting.add(task)
-            task.add_done_callback(self._starting.discard)
+            self._add_worker()  # it takes requests once it says it is ready
 
     def _stop(self, worker: _Worker) -> None:
-        self._workers.discard(worker)
+        if worker in self._workers:
+            self._workers.remove(worker)
         with contextlib.suppress(ValueError, OSError, RuntimeError):  # closed, or no loop
             asyncio.get_running_loop().remove_reader(worker.conn.fileno())
         worker.process.kill()
         worker.conn.close()
         worker.process.join(1.0)  # SIGKILL cannot be refused: this takes milliseconds
 
-    async def _receive(self, worker: _Worker) -> Any:
-        """The next message from ``worker``, read once it is there (the loop never waits)."""
-        loop = asyncio.get_running_loop()
-        arrived: asyncio.Future[None] = loop.create_future()
-        fd = worker.conn.fileno()
 
-        def readable() -> None:
-            if not arrived.done():
-                arrived.set_result(None)
-
-        loop.add_reader(fd, readable)
-        try:
-            await arrived
-        finally:
-            loop.remove_reader(fd)
-        return worker.conn.recv()
+def _retrieve(future: asyncio.Future[None]) -> None:
+    """Mark a failed start as seen (start() reports it; a replacement's is only logged)."""
+    if not future.cancelled():
+        future.exception()

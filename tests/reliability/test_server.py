@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import json
 import os
+import signal
 import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
@@ -23,6 +24,7 @@ import pytest
 pytest.importorskip("fastapi", reason="the serve extra is not installed")
 import httpx
 
+from pinyinize import Annotator
 from pinyinize.server import Limits, create_app
 
 SENTENCE = "两岸的银行行长长大了，他还了书。"
@@ -232,6 +234,58 @@ def test_format_json_writes_at_least_the_floor_the_early_413_assumes(annotator, 
             assert len(written.encode()) >= JSON_BYTES_PER_HAN * count_han(text)
 
 
+class SlowOnRequest(Annotator):
+    """A worker's Annotator whose strip of ``"slow"`` never ends on time."""
+
+    def strip(self, text: str, **options: object) -> str:
+        if text == "slow":
+            time.sleep(30)
+        return text
+
+
+def test_a_request_queued_behind_an_overrunning_one_is_answered_by_another_worker():
+    app = create_app(SlowOnRequest, Limits(workers=1, timeout=1.0))
+
+    async def scenario() -> list[int]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            await app.state.pool.start()
+            # The second waits in the worker's pipe behind the first, the third in the pool.
+            slow = client.post("/api/strip", json={"text": "slow"})
+            fast = client.post("/api/strip", json={"text": "好"})
+            late = client.post("/api/strip", json={"text": "好"})
+            responses = await asyncio.gather(slow, fast, late)
+            return [response.status_code for response in responses]
+
+    try:
+        # the third waited for a worker as long as the time limit: refused as overload
+        assert asyncio.run(scenario()) == [503, 200, 503]
+    finally:
+        app.state.pool.close()
+
+
+def test_a_worker_killed_from_outside_is_replaced():
+    app = create_app(limits=Limits(workers=1, timeout=30))
+
+    async def scenario() -> list[int]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            await app.state.pool.start()
+            statuses = []
+            for _ in range(2):
+                (pid,) = app.state.pool.pids()
+                os.kill(pid, signal.SIGKILL)
+                await asyncio.sleep(0.2)  # it is seen to be gone, and another one starts
+                response = await client.post("/api/strip", json={"text": "银行(yínháng)"})
+                statuses.append(response.status_code)
+            return statuses
+
+    try:
+        assert asyncio.run(scenario()) == [200, 200]
+    finally:
+        app.state.pool.close()
+
+
 # --- bad input: always a JSON 4xx ----------------------------------------------------------
 
 BAD_BODIES = {
@@ -291,7 +345,6 @@ def test_a_lone_surrogate_is_named_as_such(client):
 
 
 def test_an_annotator_with_user_words_shares_the_model_and_lexicon(annotator):
-    from pinyinize import Annotator
     from pinyinize.userdict import read_user_dictionary
 
     user_dict = {"银行": "yin2 xing2", "长长": "chang2 chang2"}

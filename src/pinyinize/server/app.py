@@ -67,7 +67,9 @@ def create_app(
     """The application; its workers start with it (or with the first request).
 
     ``annotator_factory`` builds each worker's Annotator (a picklable callable such as a
-    class); by default the workers share one already loaded default Annotator.
+    class); by default the workers share one already loaded default Annotator.  As in any
+    program that starts processes, a script that serves the app starts it under
+    ``if __name__ == "__main__":`` (the workers import the main module).
     """
     limits = limits or Limits()
     settings = WorkerSettings(limits.max_response_bytes, limits.user_dict_bytes)

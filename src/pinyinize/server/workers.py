@@ -18,7 +18,7 @@ import asyncio
 import collections
 import contextlib
 import multiprocessing
-import os
+import multiprocessing.context
 import signal
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -34,7 +34,6 @@ AnnotatorFactory = Callable[[], Annotator]
 Reply = tuple[int, bytes]  # HTTP status, JSON body
 _READY = "ready"
 _START_TIMEOUT = 120.0  # seconds a new worker may take to load its Annotator
-_NICENESS = 0
 
 
 class RequestTimeout(Exception):
@@ -59,9 +58,6 @@ def _serve(conn: Connection, factory: AnnotatorFactory | None, settings: WorkerS
     from pinyinize.server.service import Service
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the service, which stops us
-    # Below the service's own priority: the event loop that answers /api/health and moves
-    # the bytes gets a core before the work does.
-    os.nice(_NICENESS)
     service = Service(_annotator(factory), settings.user_dict_bytes, settings.max_response_bytes)
     conn.send(_READY)
     while True:
@@ -90,6 +86,7 @@ class _Job:
     payload: bytes | dict[str, Any]
     reply: asyncio.Future[Reply]
     sent: bool = False
+    waited: asyncio.TimerHandle | None = None  # how long it may wait for a worker
     timer: asyncio.TimerHandle | None = None  # its deadline, once a worker works on it
 
 
@@ -125,8 +122,7 @@ class WorkerPool:
         self.timeout = timeout
         self.settings = settings
         self._factory = annotator_factory
-        self._context = multiprocessing.get_context("forkserver")
-        self._context.set_forkserver_preload(["pinyinize.server._preload"])
+        self._context = _context()
         self._started = False
         self._queue: collections.deque[_Job] = collections.deque()  # oldest first
         self._workers: list[_Worker] = []
@@ -153,11 +149,12 @@ class WorkerPool:
         job = _Job(endpoint, payload, loop.create_future())
         self._queue.append(job)
         self._dispatch()
-        waited = loop.call_later(self.timeout, self._waited_too_long, job)
+        self._wait(job)
         try:
             return await job.reply  # (cancelled: it is dropped from the queue, or its worker
         finally:  # finishes it or is stopped at the deadline all the same)
-            waited.cancel()
+            if job.waited is not None:
+                job.waited.cancel()
 
     def close(self) -> None:
         """Stop every worker (they would also exit on their own once the pipes close)."""
@@ -236,6 +233,14 @@ class WorkerPool:
         message = f"the request took longer than {self.timeout:g} s"
         self._failed(worker, RequestTimeout(message))
 
+    def _wait(self, job: _Job) -> None:
+        """Bound the time ``job`` may wait for a worker, from now."""
+        if job.waited is not None:
+            job.waited.cancel()
+        if not job.sent:
+            loop = asyncio.get_running_loop()
+            job.waited = loop.call_later(self.timeout, self._waited_too_long, job)
+
     def _waited_too_long(self, job: _Job) -> None:
         if not job.sent and not job.reply.done():  # _dispatch drops it from the queue
             job.reply.set_exception(
@@ -254,9 +259,10 @@ class WorkerPool:
             job = worker.jobs.popleft()
             if not job.reply.done():
                 job.reply.set_exception(error)
-        for waiting in reversed(worker.jobs):
+        for waiting in reversed(worker.jobs):  # first in line again, and a fresh wait
             waiting.sent = False
             self._queue.appendleft(waiting)
+            self._wait(waiting)
         worker.jobs.clear()
         self._replace(worker)
         self._dispatch()
@@ -274,6 +280,16 @@ class WorkerPool:
         worker.process.kill()
         worker.conn.close()
         worker.process.join(1.0)  # SIGKILL cannot be refused: this takes milliseconds
+
+
+def _context() -> multiprocessing.context.SpawnContext | multiprocessing.context.ForkServerContext:
+    """A fork server with the Annotator preloaded; spawn where there is none (Windows),
+    and then each worker loads its own."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["pinyinize.server._preload"])
+    return context
 
 
 def _retrieve(future: asyncio.Future[None]) -> None:

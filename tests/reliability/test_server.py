@@ -286,6 +286,26 @@ def test_a_worker_killed_from_outside_is_replaced():
         app.state.pool.close()
 
 
+def test_large_requests_and_replies_pass_beside_small_ones():
+    """Bodies over 64 KB go to and from a worker on a thread, never mixed with others."""
+    app = create_app(limits=Limits(workers=1, timeout=30, max_body_bytes=1_000_000))
+    text = "银行(yínháng)行长(hángzhǎng)\n" * 6_000  # ~190 KB in, ~84 KB out
+
+    async def scenario() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            requests = [client.post("/api/strip", json={"text": text}) for _ in range(2)]
+            requests += [client.post("/api/strip", json={"text": "好(hǎo)"}) for _ in range(6)]
+            return await asyncio.gather(*requests)
+
+    try:
+        responses = asyncio.run(scenario())
+    finally:
+        app.state.pool.close()
+    assert [r.status_code for r in responses] == [200] * 8
+    assert [r.json()["text"] for r in responses] == ["银行行长\n" * 6_000] * 2 + ["好"] * 6
+
+
 # --- bad input: always a JSON 4xx ----------------------------------------------------------
 
 BAD_BODIES = {

@@ -34,6 +34,10 @@ AnnotatorFactory = Callable[[], Annotator]
 Reply = tuple[int, bytes]  # HTTP status, JSON body
 _READY = "ready"
 _START_TIMEOUT = 120.0  # seconds a new worker may take to load its Annotator
+# Bodies larger than this are written to and read from a worker on a thread: a socket
+# buffer holds less than a 1 MB request, and the event loop must not wait for the worker
+# to drain it.  Smaller ones fit in the buffer and go at once.
+_LARGE = 64 * 1024
 
 
 class RequestTimeout(Exception):
@@ -65,7 +69,10 @@ def _serve(conn: Connection, factory: AnnotatorFactory | None, settings: WorkerS
             endpoint, payload = conn.recv()
         except (EOFError, OSError):
             return
-        conn.send(handle(service, endpoint, payload))
+        status, content = handle(service, endpoint, payload)
+        # The size first, so that the service can read a large body off its event loop.
+        conn.send((status, len(content)))
+        conn.send_bytes(content)
 
 
 def _annotator(factory: AnnotatorFactory | None) -> Annotator:
@@ -96,6 +103,7 @@ class _Worker:
     conn: Connection
     ready: asyncio.Future[None]
     jobs: collections.deque[_Job] = field(default_factory=collections.deque)  # sent, in order
+    on_thread: bool = False  # a thread writes to it or reads from it: leave it alone
 
 
 class WorkerPool:
@@ -181,25 +189,53 @@ class WorkerPool:
         return worker
 
     def _dispatch(self) -> None:
-        """Send waiting requests to the ready workers with the fewest requests in hand."""
+        """Send waiting requests to the ready workers with the fewest requests in hand.
+
+        A large request goes only to a worker with nothing to do, which reads it at once.
+        """
         while self._queue:
-            ready = [w for w in self._workers if w.ready.done() and len(w.jobs) < self.DEPTH]
-            if not ready:
-                return
-            worker = min(ready, key=lambda w: len(w.jobs))
-            job = self._queue.popleft()
+            job = self._queue[0]
             if job.reply.done():  # its client went away, or it waited too long
+                self._queue.popleft()
                 continue
-            try:
-                worker.conn.send((job.endpoint, job.payload))
-            except OSError:  # the worker died: the request goes to another one
-                self._queue.appendleft(job)
-                self._replace(worker)
-                continue
+            large = isinstance(job.payload, bytes) and len(job.payload) > _LARGE
+            free = [
+                w
+                for w in self._workers
+                if w.ready.done() and not w.on_thread and len(w.jobs) < (1 if large else self.DEPTH)
+            ]
+            if not free:
+                return
+            worker = min(free, key=lambda w: len(w.jobs))
+            self._queue.popleft()
+            if large:
+                self._send_on_thread(worker, job)
+            else:
+                try:
+                    worker.conn.send((job.endpoint, job.payload))
+                except OSError:  # the worker died: the request goes to another one
+                    self._queue.appendleft(job)
+                    self._failed(worker, WorkerFailed("the worker stopped"))
+                    continue
             job.sent = True
             worker.jobs.append(job)
             if len(worker.jobs) == 1:
                 self._begin(worker)
+
+    def _send_on_thread(self, worker: _Worker, job: _Job) -> None:
+        worker.on_thread = True
+        loop = asyncio.get_running_loop()
+        sending = loop.run_in_executor(None, worker.conn.send, (job.endpoint, job.payload))
+        sending.add_done_callback(lambda done: self._sent(worker, done))
+
+    def _sent(self, worker: _Worker, sending: asyncio.Future[None]) -> None:
+        worker.on_thread = False
+        if worker not in self._workers:  # stopped meanwhile
+            return
+        if sending.exception() is not None:
+            self._failed(worker, WorkerFailed("the worker stopped"))
+            return
+        self._dispatch()
 
     def _begin(self, worker: _Worker) -> None:
         """The worker starts on its first request: its deadline runs from now."""
@@ -208,7 +244,8 @@ class WorkerPool:
         job.timer = loop.call_later(self.timeout, self._overran, worker, job)
 
     def _readable(self, worker: _Worker) -> None:
-        """A message from ``worker`` is there: read it (whole: the worker writes it at once)."""
+        """A message from ``worker`` is there: its readiness, or the status and size of a
+        reply, whose body is read here when small and on a thread when large."""
         try:
             message = worker.conn.recv()
         except (EOFError, OSError):
@@ -219,15 +256,55 @@ class WorkerPool:
                 worker.ready.set_result(None)
             else:
                 worker.ready.set_exception(WorkerFailed(f"a worker did not start: {message!r}"))
-        elif worker.jobs:
-            job = worker.jobs.popleft()
-            if job.timer is not None:
-                job.timer.cancel()
-            if not job.reply.done():
-                job.reply.set_result(message)
-            if worker.jobs:
-                self._begin(worker)
+            self._dispatch()
+            return
+        if not worker.jobs:  # a reply to nothing: it no longer follows the protocol
+            self._failed(worker, WorkerFailed(f"a worker sent {message!r} unasked"))
+            return
+        status, size = message
+        job = worker.jobs.popleft()
+        if job.timer is not None:  # the work is done: only bytes are left to move
+            job.timer.cancel()
+        if worker.jobs:
+            self._begin(worker)
+        if size > _LARGE:
+            self._receive_on_thread(worker, job, status)
+            return
+        try:
+            body = worker.conn.recv_bytes()
+        except (EOFError, OSError):
+            self._failed(worker, WorkerFailed("the worker stopped while it answered"))
+            return
+        self._answer(job, status, body)
         self._dispatch()
+
+    def _receive_on_thread(self, worker: _Worker, job: _Job, status: int) -> None:
+        loop = asyncio.get_running_loop()
+        loop.remove_reader(worker.conn.fileno())
+        worker.on_thread = True
+        receiving = loop.run_in_executor(None, worker.conn.recv_bytes)
+        receiving.add_done_callback(lambda done: self._received(worker, job, status, done))
+
+    def _received(
+        self, worker: _Worker, job: _Job, status: int, done: asyncio.Future[bytes]
+    ) -> None:
+        worker.on_thread = False
+        if worker not in self._workers:  # stopped meanwhile
+            return
+        if done.exception() is not None:
+            stopped = WorkerFailed("the worker stopped while it answered")
+            if not job.reply.done():
+                job.reply.set_exception(stopped)
+            self._failed(worker, stopped)
+            return
+        asyncio.get_running_loop().add_reader(worker.conn.fileno(), self._readable, worker)
+        self._answer(job, status, done.result())
+        self._dispatch()
+
+    @staticmethod
+    def _answer(job: _Job, status: int, body: bytes) -> None:
+        if not job.reply.done():
+            job.reply.set_result((status, body))
 
     def _overran(self, worker: _Worker, job: _Job) -> None:
         message = f"the request took longer than {self.timeout:g} s"

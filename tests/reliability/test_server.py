@@ -264,6 +264,11 @@ def test_a_request_queued_behind_an_overrunning_one_is_answered_by_another_worke
         app.state.pool.close()
 
 
+def test_an_annotator_instance_is_refused_with_a_clear_message(annotator):
+    with pytest.raises(TypeError, match="factory"):
+        create_app(annotator)
+
+
 def test_a_worker_killed_from_outside_is_replaced():
     app = create_app(limits=Limits(workers=1, timeout=30))
 

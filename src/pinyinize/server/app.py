@@ -26,6 +26,7 @@ from starlette.exceptions import HTTPException
 
 import pinyinize
 from pinyinize.errors import PinyinizeError
+from pinyinize.pipeline import Annotator
 from pinyinize.server.api import describe, router
 from pinyinize.server.limits import GuardMiddleware
 from pinyinize.server.workers import (
@@ -71,6 +72,8 @@ def create_app(
     program that starts processes, a script that serves the app starts it under
     ``if __name__ == "__main__":`` (the workers import the main module).
     """
+    if isinstance(annotator_factory, Annotator):
+        raise TypeError("pass a factory such as a class, not an Annotator: workers build their own")
     limits = limits or Limits()
     settings = WorkerSettings(limits.max_response_bytes, limits.user_dict_bytes)
     pool = WorkerPool(limits.workers, limits.timeout, settings, annotator_factory)

@@ -67,9 +67,9 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def base_url(annotator) -> Iterator[str]:
+def base_url() -> Iterator[str]:
     port = free_port()
-    config = uvicorn.Config(create_app(annotator), host="127.0.0.1", port=port, log_level="warning")
+    config = uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -97,6 +97,18 @@ class Annotator:
         self._stages: dict[str, Stage] | None = None
         self._tone_rules = {mode: ToneRules(mode) for mode in Mode}
 
+    def with_user_words(self, words: Mapping[str, tuple[str, ...]]) -> Annotator:
+        """An Annotator that also knows ``words`` (as :func:`read_user_dictionary` gives them).
+
+        It shares this one's lexicon, disambiguator (the model) and selection; only its
+        segmenter and look-up are its own, so it is cheap to build (the server builds one
+        per request that carries a user dictionary).  Other replaced stages are not shared.
+        """
+        derived = Annotator(lexicon=self.lexicon, select=self._selection)
+        derived._user_words = {**self._user_words, **words}
+        derived._stages = derived._build_stages(self.stages["disambiguate"])
+        return derived
+
     @property
     def lexicon(self) -> Lexicon:
         if self._lexicon is None:
@@ -107,14 +119,18 @@ class Annotator:
     def stages(self) -> dict[str, Stage]:
         """The named stages, in order (built on first use)."""
         if self._stages is None:
-            extra = {word: _USER_WORD_FREQUENCY for word in self._user_words}
-            self._stages = {
-                "scan": lambda document: scan(document.text),
-                "segment": Segmenter(self.lexicon, extra),
-                "look_up": LookUp(self.lexicon, self._user_words),
-                "disambiguate": self._disambiguator or _default_disambiguator(self.lexicon),
-            }
+            disambiguate = self._disambiguator or _default_disambiguator(self.lexicon)
+            self._stages = self._build_stages(disambiguate)
         return self._stages
+
+    def _build_stages(self, disambiguate: Stage) -> dict[str, Stage]:
+        extra = {word: _USER_WORD_FREQUENCY for word in self._user_words}
+        return {
+            "scan": lambda document: scan(document.text),
+            "segment": Segmenter(self.lexicon, extra),
+            "look_up": LookUp(self.lexicon, self._user_words),
+            "disambiguate": disambiguate,
+        }
 
     def replace_stage(self, name: str, stage: Stage) -> None:
         """Swap one stage for another callable ``Document -> Document``."""

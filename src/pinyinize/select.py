@@ -18,6 +18,7 @@ then keeps the first occurrence of each.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from pinyinize.lexicon import Lexicon
@@ -69,9 +70,10 @@ def parse_selection(text: str) -> Selection:
 
 def _is_positive_number(value: str) -> bool:
     try:
-        return float(value) > 0
+        number = float(value)
     except ValueError:
         return False
+    return 0 < number < math.inf  # chars:1e400 is no number of characters
 
 
 class Selector:

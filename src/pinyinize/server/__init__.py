@@ -1,4 +1,4 @@
-"""The web service: a JSON API and a web page over one shared Annotator.
+"""The web service: a JSON API and a web page, the work done in worker processes.
 
 Needs the ``serve`` extra (``pip install 'pinyinize[serve]'``); ``pinyinize serve`` starts it.
 """

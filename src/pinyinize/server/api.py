@@ -1,93 +1,58 @@
-"""The JSON API: thin handlers over one shared Annotator.
+"""The JSON API: request models, the work for each endpoint, and the routes that forward.
 
-Annotation runs in a small thread pool with a time limit, so that one slow request neither
-blocks the event loop nor holds its client forever.  Requests that carry a user dictionary
-(the web page's chosen readings) get an Annotator that shares the loaded lexicon; the few
-distinct dictionaries in use are kept, since building the segmenter for one costs ~25 ms.
+The routes run in the service's event loop and only forward: a request's raw body (or its
+validated query) goes to a worker process (:mod:`pinyinize.server.workers`), where
+:func:`handle` parses and validates it, does the work and writes the JSON reply, whose size
+is bounded.  So no CPU-heavy step, parsing a 1 MB body included, ever runs on the loop.
+Requests that carry a user dictionary get an Annotator that shares the worker's lexicon and
+model (:class:`pinyinize.server.service.Service`).
 """
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import itertools
-import json
-from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
-from typing import Annotated, Any, Literal, TypeVar
+import re
+import sys
+import traceback
+from collections.abc import Callable
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from fastapi import APIRouter, Query, Request, Response
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 import pinyinize
 from pinyinize.check import check
-from pinyinize.errors import InputError
+from pinyinize.errors import InputError, PinyinizeError
 from pinyinize.pipeline import Annotator
 from pinyinize.render import Format
 from pinyinize.render.words import pieces
+from pinyinize.scan import HAN_RANGES
 from pinyinize.select import Selector, parse_selection
+from pinyinize.server.service import Service
+from pinyinize.server.workers import Reply, WorkerPool
 from pinyinize.spell import Tones, spell, spell_word
 from pinyinize.tones import Mode
 from pinyinize.types import Syllable
 
-__all__ = ["AnnotatorPool", "RequestTimeout", "router"]
+__all__ = ["describe", "error_body", "handle", "router"]
 
-T = TypeVar("T")
 MAX_USER_WORDS = 1000
 MAX_WORD_LENGTH = 32
 MAX_ALTERNATIVES = 24  # readings offered for one word (the product of its characters')
+# format json writes an object of ~130 bytes or more per Han character (a test holds it to
+# this floor), ~200 bytes per character of Chinese text in all.
+JSON_BYTES_PER_HAN = 100
+_NOT_HAN = re.compile(f"[^{HAN_RANGES}]+")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-class RequestTimeout(Exception):
-    """The work for one request ran past the time limit."""
-
-
-class AnnotatorPool:
-    """The shared Annotator, its variants with user dictionaries, and the worker threads."""
-
-    def __init__(self, annotator: Annotator, timeout: float, threads: int = 4) -> None:
-        self.annotator = annotator
-        self.timeout = timeout
-        self._threads = ThreadPoolExecutor(threads, thread_name_prefix="pinyinize")
-        self._with_words = functools.lru_cache(maxsize=64)(self._build)
-
-    def for_words(self, user_dict: Mapping[str, str]) -> Annotator:
-        """The shared Annotator, or one that also knows ``user_dict`` (built once per dict)."""
-        if not user_dict:
-            return self.annotator
-        return self._with_words(tuple(sorted(user_dict.items())))
-
-    def _build(self, items: tuple[tuple[str, str], ...]) -> Annotator:
-        return Annotator(user_dict=dict(items), lexicon=self.annotator.lexicon)
-
-    async def run(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Run ``function`` on a worker thread; RequestTimeout when it takes too long.
-
-        A thread cannot be killed: one that overruns finishes in the background, and the
-        bounded pool makes later requests wait (and time out) rather than pile up threads.
-        """
-        loop = asyncio.get_running_loop()
-        call = functools.partial(function, *args, **kwargs)
-        try:
-            return await asyncio.wait_for(loop.run_in_executor(self._threads, call), self.timeout)
-        except asyncio.TimeoutError:
-            raise RequestTimeout(f"the request took longer than {self.timeout:g} s") from None
-
-    def close(self) -> None:
-        self._threads.shutdown(wait=False, cancel_futures=True)
-
-
-def _pool(request: Request) -> AnnotatorPool:
-    pool: AnnotatorPool = request.app.state.pool
-    return pool
-
-
-Pool = Annotated[AnnotatorPool, Depends(_pool)]
+def count_han(text: str) -> int:
+    return len(_NOT_HAN.sub("", text))
 
 
 def _no_lone_surrogates(value: str) -> str:
     """JSON can spell half a surrogate pair (\\ud800); such text cannot be answered in UTF-8."""
-    if any("\ud800" <= char <= "\udfff" for char in value):
+    if _SURROGATE.search(value):
         raise ValueError("text contains a lone surrogate (\\ud800-\\udfff), not Unicode text")
     return value
 
@@ -219,21 +184,16 @@ class Health(BaseModel):
     version: str
 
 
-router = APIRouter(prefix="/api")
+# --- the work, in a worker process ----------------------------------------------------------
 
 
-@router.get("/health")
-async def health() -> Health:
-    """Answers without touching the Annotator (for load balancers and start-up checks)."""
-    return Health(status="ok", version=pinyinize.__version__)
-
-
-@router.post("/annotate")
-async def annotate(body: AnnotateRequest, pool: Pool) -> AnnotateResponse:
-    """Annotate text in any format the library has (json comes back as an object)."""
-    annotator = await pool.run(pool.for_words, body.user_dict)
-    result = await pool.run(
-        annotator.annotate,
+def _annotate(service: Service, body: AnnotateRequest) -> BaseModel | bytes:
+    if body.format is Format.JSON:  # refuse at once what could only be refused at the end
+        at_least = JSON_BYTES_PER_HAN * count_han(body.text)
+        if at_least > service.max_response_bytes:
+            raise ResponseTooLarge(at_least, service.max_response_bytes, at_least=True)
+    annotator = service.annotator_for(body.user_dict)
+    result = annotator.annotate(
         body.text,
         format=body.format,
         tones=body.tones,
@@ -243,24 +203,13 @@ async def annotate(body: AnnotateRequest, pool: Pool) -> AnnotateResponse:
         select=body.select,
         force=body.force,
     )
-    if body.format is Format.JSON:
-        return AnnotateResponse(format=body.format, result=_json_object(result))
+    if body.format is Format.JSON:  # already JSON: spliced in, not parsed again
+        return b'{"format":"json","result":' + result.encode("utf-8") + b"}"
     return AnnotateResponse(format=body.format, result=result)
 
 
-def _json_object(text: str) -> dict[str, Any]:
-    value: dict[str, Any] = json.loads(text)
-    return value
-
-
-@router.post("/pieces")
-async def annotate_pieces(body: AnnotateOptions, pool: Pool) -> PiecesResponse:
-    """The text cut into words and bare stretches with their offsets: what the page shows."""
-    annotator = await pool.run(pool.for_words, body.user_dict)
-    return await pool.run(_pieces, annotator, body)
-
-
-def _pieces(annotator: Annotator, body: AnnotateOptions) -> PiecesResponse:
+def _pieces(service: Service, body: AnnotateOptions) -> PiecesResponse:
+    annotator = service.annotator_for(body.user_dict)
     # One document (not the chunks annotate uses) so that offsets count from the start.
     document = annotator.analyze(body.text, mode=body.mode)
     document = Selector(annotator.lexicon, parse_selection(body.select))(document, set())
@@ -276,30 +225,167 @@ def _pieces(annotator: Annotator, body: AnnotateOptions) -> PiecesResponse:
     return PiecesResponse(pieces=result)
 
 
-@router.post("/strip")
-async def strip(body: StripRequest, pool: Pool) -> StripResponse:
-    """Remove pinyin annotations, giving back the plain text."""
-    return StripResponse(text=await pool.run(pool.annotator.strip, body.text, format=body.format))
+def _strip(service: Service, body: StripRequest) -> StripResponse:
+    return StripResponse(text=service.annotator.strip(body.text, format=body.format))
 
 
-@router.post("/check")
-async def check_annotations(body: CheckRequest, pool: Pool) -> CheckResponse:
-    """Problems with the annotations already in the text, each with a fix."""
-    problems = await pool.run(check, pool.annotator, body.text)
+def _check(service: Service, body: CheckRequest) -> CheckResponse:
+    problems = check(service.annotator, body.text)
     return CheckResponse(problems=[problem.as_dict() for problem in problems])
 
 
-@router.get("/readings")
-async def readings_get(query: Annotated[ReadingsQuery, Query()], pool: Pool) -> ReadingsResponse:
-    """The readings a word has in context and the ones it could have."""
-    return await pool.run(_readings, pool.annotator, query)
+def _readings_with_words(service: Service, body: ReadingsRequest) -> ReadingsResponse:
+    return _readings(service.annotator_for(body.user_dict), body)
 
 
-@router.post("/readings")
-async def readings_post(body: ReadingsRequest, pool: Pool) -> ReadingsResponse:
+Work = Callable[[Service, Any], "BaseModel | bytes"]
+ENDPOINTS: dict[str, tuple[type[BaseModel], Work]] = {
+    "annotate": (AnnotateRequest, _annotate),
+    "pieces": (AnnotateOptions, _pieces),
+    "strip": (StripRequest, _strip),
+    "check": (CheckRequest, _check),
+    "readings": (ReadingsRequest, _readings_with_words),
+}
+
+
+def handle(service: Service, endpoint: str, payload: bytes | dict[str, Any]) -> Reply:
+    """The status and JSON body of one request: a raw JSON body, or a query's fields.
+
+    Every refusal is a JSON 4xx: 422 for a request that does not match the API (bad JSON,
+    nesting too deep, a wrong type, a huge number, a lone surrogate), 400 for input the
+    library refuses, 413 for a reply over the service's ``max_response_bytes``.
+    """
+    model, work = ENDPOINTS[endpoint]
+    where = "query" if isinstance(payload, dict) else "body"
+    try:
+        if isinstance(payload, dict):
+            body = model.model_validate(payload)
+        else:  # a UTF-8 byte order mark may start JSON text (RFC 8259): skip it
+            body = model.model_validate_json(payload.removeprefix(b"\xef\xbb\xbf"))
+        result = work(service, body)
+    except ResponseTooLarge as error:
+        return 413, error_body(str(error))
+    except ValidationError as error:
+        problems = [describe(item, where) for item in error.errors(include_url=False)]
+        return 422, error_body("; ".join(problems), problems=problems)
+    except PinyinizeError as error:
+        return 400, error_body(str(error))
+    except Exception as error:  # a bug: say so without a traceback to the client
+        traceback.print_exc(file=sys.stderr)
+        return 500, error_body(f"internal error ({type(error).__name__})")
+    content = result if isinstance(result, bytes) else result.model_dump_json().encode("utf-8")
+    if len(content) > service.max_response_bytes:
+        return 413, error_body(str(ResponseTooLarge(len(content), service.max_response_bytes)))
+    return 200, content
+
+
+class ResponseTooLarge(Exception):
+    def __init__(self, size: int, limit: int, at_least: bool = False) -> None:
+        super().__init__(
+            f"the response would be {'at least ' if at_least else ''}{size} bytes, over the "
+            f"limit of {limit}; send less text at a time"
+        )
+
+
+def error_body(message: str, problems: list[str] | None = None) -> bytes:
+    error = ErrorResponse(error=message, problems=problems)
+    return error.model_dump_json(exclude_none=True).encode("utf-8")
+
+
+def describe(item: Any, where: str = "") -> str:
+    """``body.tones: Input should be 'marks', ...`` — where, then what."""
+    location = item.get("loc", ())
+    parts = [where, *map(str, location)] if where else [str(part) for part in location]
+    path = ".".join(part for part in parts if part)
+    message = str(item.get("msg", "invalid"))
+    if item.get("type") == "extra_forbidden":
+        message = "unknown option"
+    elif item.get("type") == "json_invalid" and "escape" in message:
+        # The JSON parser's words for "\ud800" (valid JSON, but half a surrogate pair).
+        message += " (a \\u escape of a lone surrogate, \\ud800-\\udfff, is not Unicode text)"
+    return f"{path}: {message}" if path else message
+
+
+class ErrorResponse(BaseModel):
+    error: str
+    problems: list[str] | None = None
+
+
+# --- the routes, in the event loop ---------------------------------------------------------
+
+router = APIRouter(prefix="/api")
+
+
+def _documented(model: type[BaseModel]) -> dict[str, Any]:
+    """The request body's schema for /openapi.json (the route reads the raw body itself)."""
+    schema = model.model_json_schema()
+    definitions = schema.pop("$defs", {})
+
+    def inline(node: Any) -> Any:
+        if isinstance(node, dict):
+            reference = node.get("$ref", "")
+            if reference.startswith("#/$defs/"):
+                return inline(definitions[reference.removeprefix("#/$defs/")])
+            return {key: inline(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [inline(value) for value in node]
+        return node
+
+    content = {"application/json": {"schema": inline(schema)}}
+    return {"requestBody": {"required": True, "content": content}}
+
+
+async def _forward(request: Request, endpoint: str, payload: bytes | dict[str, Any]) -> Response:
+    pool: WorkerPool = request.app.state.pool
+    status, content = await pool.run(endpoint, payload)
+    return Response(content, status_code=status, media_type="application/json")
+
+
+@router.get("/health")
+async def health() -> Health:
+    """Answers without touching the workers (for load balancers and start-up checks)."""
+    return Health(status="ok", version=pinyinize.__version__)
+
+
+@router.post(
+    "/annotate", response_model=AnnotateResponse, openapi_extra=_documented(AnnotateRequest)
+)
+async def annotate(request: Request) -> Response:
+    """Annotate text in any format the library has (json comes back as an object)."""
+    return await _forward(request, "annotate", await request.body())
+
+
+@router.post("/pieces", response_model=PiecesResponse, openapi_extra=_documented(AnnotateOptions))
+async def annotate_pieces(request: Request) -> Response:
+    """The text cut into words and bare stretches with their offsets: what the page shows."""
+    return await _forward(request, "pieces", await request.body())
+
+
+@router.post("/strip", response_model=StripResponse, openapi_extra=_documented(StripRequest))
+async def strip(request: Request) -> Response:
+    """Remove pinyin annotations, giving back the plain text."""
+    return await _forward(request, "strip", await request.body())
+
+
+@router.post("/check", response_model=CheckResponse, openapi_extra=_documented(CheckRequest))
+async def check_annotations(request: Request) -> Response:
+    """Problems with the annotations already in the text, each with a fix."""
+    return await _forward(request, "check", await request.body())
+
+
+@router.get("/readings", response_model=ReadingsResponse)
+async def readings_get(request: Request, query: Annotated[ReadingsQuery, Query()]) -> Response:
     """The readings a word has in context and the ones it could have."""
-    annotator = await pool.run(pool.for_words, body.user_dict)
-    return await pool.run(_readings, annotator, body)
+    # Validated here as well, so that /openapi.json lists the parameters; a query is small.
+    return await _forward(request, "readings", query.model_dump(exclude_unset=True))
+
+
+@router.post(
+    "/readings", response_model=ReadingsResponse, openapi_extra=_documented(ReadingsRequest)
+)
+async def readings_post(request: Request) -> Response:
+    """The readings a word has in context and the ones it could have."""
+    return await _forward(request, "readings", await request.body())
 
 
 def _readings(annotator: Annotator, body: ReadingsQuery) -> ReadingsResponse:

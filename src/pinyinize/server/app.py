@@ -1,16 +1,21 @@
-"""The ASGI application: the JSON API under /api, the web page at /, one shared Annotator.
+"""The ASGI application: the JSON API under /api, the web page at /, worker processes.
+
+The event loop serves the page, the health check and the bytes of each request; the work
+runs in a pool of worker processes, each with its own Annotator (see ``workers``).
 
 Errors are JSON objects with an ``error`` message and the status says whose fault it is:
 400 for input the library refuses (already annotated, not UTF-8, a bad user dictionary),
-413 for a body over the size limit, 422 for a request that does not match the API (unknown
-option, wrong type), 503 when the work runs past the time limit.
+413 for a body or a response over its size limit, 422 for a request that does not match the
+API (bad JSON, unknown option, wrong type), 503 when the work runs past the time limit (its
+worker is stopped and replaced) or every worker stays busy that long.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -22,31 +27,60 @@ from starlette.exceptions import HTTPException
 import pinyinize
 from pinyinize.errors import PinyinizeError
 from pinyinize.pipeline import Annotator
-from pinyinize.server.api import AnnotatorPool, RequestTimeout, router
+from pinyinize.server.api import describe, router
 from pinyinize.server.limits import GuardMiddleware
+from pinyinize.server.workers import (
+    AnnotatorFactory,
+    RequestTimeout,
+    WorkerFailed,
+    WorkerPool,
+    WorkerSettings,
+)
 
 __all__ = ["Limits", "create_app"]
 
 STATIC = Path(__file__).resolve().parent / "static"
 
 
+def _default_workers() -> int:
+    """One per core, at least two (so that one long request never holds up all others) and
+    at most four (each holds what it has touched of a ~200 MB Annotator)."""
+    return min(4, max(2, os.cpu_count() or 1))
+
+
 @dataclass(frozen=True, slots=True)
 class Limits:
-    """What one request may cost: body size, seconds of work, worker threads in all."""
+    """What one request may cost (body, response, seconds of work) and how many workers.
+
+    ``user_dict_bytes`` bounds the parsed user dictionaries each worker keeps.
+    """
 
     max_body_bytes: int = 1_000_000  # about 330,000 Han characters of JSON
     timeout: float = 10.0
-    threads: int = 4
+    workers: int = field(default_factory=_default_workers)
+    max_response_bytes: int = 10_000_000  # format json writes ~180 bytes per Han character
+    user_dict_bytes: int = 8_000_000
 
 
-def create_app(annotator: Annotator | None = None, limits: Limits | None = None) -> FastAPI:
-    """The application around one Annotator (built now, its data loaded at start-up)."""
+def create_app(
+    annotator_factory: AnnotatorFactory | None = None, limits: Limits | None = None
+) -> FastAPI:
+    """The application; its workers start with it (or with the first request).
+
+    ``annotator_factory`` builds each worker's Annotator (a picklable callable such as a
+    class); by default the workers share one already loaded default Annotator.  As in any
+    program that starts processes, a script that serves the app starts it under
+    ``if __name__ == "__main__":`` (the workers import the main module).
+    """
+    if isinstance(annotator_factory, Annotator):
+        raise TypeError("pass a factory such as a class, not an Annotator: workers build their own")
     limits = limits or Limits()
-    pool = AnnotatorPool(annotator or Annotator(), limits.timeout, limits.threads)
+    settings = WorkerSettings(limits.max_response_bytes, limits.user_dict_bytes)
+    pool = WorkerPool(limits.workers, limits.timeout, settings, annotator_factory)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        await pool.run(pool.annotator.annotate, "银行")  # load the lexicon before serving
+        await pool.start()  # the lexicon and the model are loaded before serving
         yield
         pool.close()
 
@@ -90,21 +124,17 @@ def _add_error_handlers(app: FastAPI) -> None:
         response.headers["retry-after"] = "1"
         return response
 
+    @app.exception_handler(WorkerFailed)
+    async def failed(_request: Request, error: WorkerFailed) -> JSONResponse:
+        response = _error(503, f"{error}; try again")
+        response.headers["retry-after"] = "1"
+        return response
+
     @app.exception_handler(RequestValidationError)
     async def invalid(_request: Request, error: RequestValidationError) -> JSONResponse:
-        problems = [_describe(item) for item in error.errors()]
+        problems = [describe(item) for item in error.errors()]
         return _error(422, "; ".join(problems), problems=problems)
 
     @app.exception_handler(HTTPException)
     async def http_error(_request: Request, error: HTTPException) -> JSONResponse:
         return _error(error.status_code, str(error.detail), detail=error.detail)
-
-
-def _describe(item: dict[str, object]) -> str:
-    """``body.tones: Input should be 'marks', ...`` — where, then what."""
-    location = item.get("loc", ())
-    where = ".".join(str(part) for part in location) if isinstance(location, tuple) else ""
-    message = str(item.get("msg", "invalid"))
-    if item.get("type") == "extra_forbidden":
-        message = "unknown option"
-    return f"{where}: {message}" if where else message

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import gc
 
+import fastapi  # noqa: F401 - loaded here so that every worker shares its pages
+import pydantic  # noqa: F401
+
 from pinyinize.pipeline import Annotator
-from pinyinize.server import api as _api  # noqa: F401 - FastAPI and pydantic, shared too
 
 ANNOTATOR = Annotator()
 ANNOTATOR.annotate("银行行长", format="json")

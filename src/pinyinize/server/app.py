@@ -27,7 +27,7 @@ from starlette.exceptions import HTTPException
 import pinyinize
 from pinyinize.errors import PinyinizeError
 from pinyinize.pipeline import Annotator
-from pinyinize.server.api import describe, router
+from pinyinize.server.api import describe, handle, router
 from pinyinize.server.limits import GuardMiddleware
 from pinyinize.server.workers import (
     AnnotatorFactory,
@@ -76,7 +76,7 @@ def create_app(
         raise TypeError("pass a factory such as a class, not an Annotator: workers build their own")
     limits = limits or Limits()
     settings = WorkerSettings(limits.max_response_bytes, limits.user_dict_bytes)
-    pool = WorkerPool(limits.workers, limits.timeout, settings, annotator_factory)
+    pool = WorkerPool(limits.workers, limits.timeout, settings, handle, annotator_factory)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

@@ -24,14 +24,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pinyinize.pipeline import Annotator
+
+if TYPE_CHECKING:
+    from pinyinize.server.service import Service
 
 __all__ = ["RequestTimeout", "WorkerFailed", "WorkerPool", "WorkerSettings"]
 
 AnnotatorFactory = Callable[[], Annotator]
 Reply = tuple[int, bytes]  # HTTP status, JSON body
+# What a worker does with one request: (its Service, endpoint, raw body or query) -> reply.
+# Given by the service (pinyinize.server.api.handle), so that this module knows no routes.
+Handler = Callable[["Service", str, "bytes | dict[str, Any]"], Reply]
 _READY = "ready"
 _START_TIMEOUT = 120.0  # seconds a new worker may take to load its Annotator
 # Bodies larger than this are written to and read from a worker on a thread: a socket
@@ -56,9 +62,13 @@ class WorkerSettings:
     user_dict_bytes: int
 
 
-def _serve(conn: Connection, factory: AnnotatorFactory | None, settings: WorkerSettings) -> None:
+def _serve(
+    conn: Connection,
+    factory: AnnotatorFactory | None,
+    settings: WorkerSettings,
+    handle: Handler,
+) -> None:
     """A worker's life: build the Annotator, then answer requests until the pipe closes."""
-    from pinyinize.server.api import handle
     from pinyinize.server.service import Service
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the service, which stops us
@@ -124,9 +134,11 @@ class WorkerPool:
         size: int,
         timeout: float,
         settings: WorkerSettings,
+        handler: Handler,
         annotator_factory: AnnotatorFactory | None = None,
     ) -> None:
         self.size = size
+        self._handler = handler
         self.timeout = timeout
         self.settings = settings
         self._factory = annotator_factory
@@ -175,7 +187,7 @@ class WorkerPool:
         parent_end, child_end = self._context.Pipe()
         process = self._context.Process(
             target=_serve,
-            args=(child_end, self._factory, self.settings),
+            args=(child_end, self._factory, self.settings, self._handler),
             name="pinyinize-worker",
             daemon=True,
         )

@@ -139,8 +139,10 @@ def test_resume_after_an_interruption_and_a_torn_line(tmp_path):
         )  # fmt: skip
     progress = json.loads((tmp_path / "out.jsonl.progress").read_text())
     assert progress["lines"] == 10  # four chunks in flight: the first written, 2-4 lost
-    # a crash after writing but before the checkpoint: a torn, unrecorded last line
-    with open(output, "ab") as stream:
+    # a crash after writing but before the checkpoint: a torn, unrecorded last line in the
+    # partial output the run builds (the output itself is only replaced at the end)
+    assert not output.exists()
+    with open(tmp_path / "out.jsonl.partial", "ab") as stream:
         stream.write(b'{"id": 41, "text": "torn')
     report = run_batch(corpus, output, BatchSettings(), errors_path=errors, jobs=1, chunk_size=10)
     assert report.resumed_at == progress["lines"]

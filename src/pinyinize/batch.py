@@ -8,14 +8,18 @@ already annotated or that the library refuses, such as a lone surrogate) are rep
 their line numbers and a one-line reason, and never stop the run.  A UTF-8 byte order mark
 before the first line is no part of the first record.
 
-**Resuming.**  After each chunk the output and the error report are flushed and fsynced,
-then a small progress file (``OUTPUT.progress``) is written, fsynced and put in place
-atomically, with the number of input lines done, the sizes the two files had then, and
-the input's size and the SHA-256 of its part done.  A run that finds it checks that the
-input is the same (else it refuses: ``restart=True`` starts afresh), truncates both files
-to those sizes (dropping a torn last line, or lines written after the last checkpoint) and
-goes on from the next input line: every record ends up in the output exactly once.  The
-progress file is removed when the run completes.
+**Writing and resuming.**  The output and the error report are built in ``OUTPUT.partial``
+and ``ERRORS.partial`` beside them, and each is renamed over its target only when the run
+completes, so an existing output stays as it was until then (a failed or killed run never
+empties it).  After each chunk both partial files are flushed and fsynced, then a small
+progress file (``OUTPUT.progress``) is written, fsynced and put in place atomically, with
+the number of input lines done, the sizes the two files had then, and the input's size and
+the SHA-256 of its part done.  A run that finds it checks that the input is the same (else
+it refuses: ``restart=True`` starts afresh), truncates both partial files to those sizes
+(dropping a torn last line, or lines written after the last checkpoint) and goes on from
+the next input line: every record ends up in the output exactly once.  At the end the
+progress file is removed first (a crash after that only costs a run from the start), then
+the partial files take their targets' places.
 
 Pool workers die with the batch process, even when it is killed with ``kill -9``: on Linux
 the kernel sends them SIGKILL (``PR_SET_PDEATHSIG``), and a thread in each worker watches
@@ -55,6 +59,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Protocol
 
 from pinyinize.errors import InputError, PinyinizeError
+from pinyinize.files import publish
 from pinyinize.pipeline import Annotator
 
 __all__ = [
@@ -373,6 +378,11 @@ def _progress_path(output: Path) -> Path:
     return output.with_name(output.name + ".progress")
 
 
+def _partial_path(target: Path | None) -> Path | None:
+    """Where a run builds ``target`` until it completes (see the module docstring)."""
+    return None if target is None else target.with_name(target.name + ".partial")
+
+
 def _refuse_shared_files(files: dict[str, Path | None]) -> None:
     """No two of input, output, errors file and progress file may be one file: opening the
     latter ones truncates them."""
@@ -508,9 +518,12 @@ def run_batch(
     input_file, output = Path(input_path), Path(output_path)
     errors_file = Path(errors_path) if errors_path else None
     progress_file = _progress_path(output)
+    partial_output, partial_errors = _partial_path(output), _partial_path(errors_file)
+    assert partial_output is not None
     _refuse_shared_files(
         {"input": input_file, "output": output, "errors file": errors_file,
-         "progress file": progress_file}
+         "progress file": progress_file, "partial output": partial_output,
+         "partial errors file": partial_errors}
     )  # fmt: skip
     jobs = jobs or os.cpu_count() or 1
     if restart:
@@ -521,8 +534,8 @@ def run_batch(
         except OSError as error:
             raise InputError(f"{input_file}: {error.strerror or error}") from None
         progress, done = _resume_point(source, progress_file, str(input_file.resolve()), settings)
-        out = _open_at(stack, output, progress.output_bytes, progress_file)
-        errors = _open_at(stack, errors_file, progress.errors_bytes, progress_file)
+        out = _open_at(stack, partial_output, progress.output_bytes, progress_file)
+        errors = _open_at(stack, partial_errors, progress.errors_bytes, progress_file)
         assert out is not None
         _save_progress(progress_file, progress)  # resumable (and checked) from the start
         report = BatchReport(resumed_at=progress.lines, lines=progress.lines)
@@ -545,6 +558,9 @@ def run_batch(
             bar.update(result.lines)
         bar.close()
     progress_file.unlink(missing_ok=True)
+    if errors_file is not None and partial_errors is not None:
+        publish(partial_errors, errors_file)
+    publish(partial_output, output)
     report.seconds = time.perf_counter() - started
     return report
 

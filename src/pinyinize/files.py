@@ -39,6 +39,7 @@ __all__ = [
     "check_readable",
     "is_standard_stream",
     "output_stream",
+    "publish",
     "read_input",
     "read_inputs",
     "refuse_same_file",
@@ -147,6 +148,23 @@ def write_atomically(target: str, data: bytes) -> None:
     """Replace ``target`` with ``data`` (see :func:`output_stream`)."""
     with output_stream(target) as write:
         write(data)
+
+
+def publish(written: str | Path, target: str | Path) -> None:
+    """Put a finished file (already flushed to disk, in the target's folder) in the target's
+    place in one rename, with the target's permission bits and owner where it had some: for
+    outputs that are built over several runs, such as a resumable batch's."""
+    name, path = str(target), os.path.realpath(target)
+    existing = _stat(name, path)
+    if existing is not None:
+        with contextlib.suppress(OSError):
+            os.chown(written, existing.st_uid, existing.st_gid)
+    try:
+        os.chmod(written, _mode(existing))
+        os.replace(written, path)
+    except OSError as error:
+        raise OutputError(f"{name}: {_reason(error)}") from None
+    _sync_folder(os.path.dirname(path))
 
 
 def _writer(stream: BinaryIO, name: str) -> Write:

@@ -183,7 +183,7 @@ def test_restart_starts_afresh_after_the_input_changed(tmp_path):
 def test_a_resume_refuses_an_output_shorter_than_the_checkpoint(tmp_path):
     """Truncating to the checkpoint would pad a shortened output with NUL bytes."""
     corpus, output = interrupted_run(tmp_path)
-    output.write_bytes(b"")
+    (tmp_path / "out.jsonl.partial").write_bytes(b"")  # where the run builds its output
     with pytest.raises(InputError, match=r"shorter than.*start afresh"):
         run_batch(corpus, output, BatchSettings(), jobs=1)
 
@@ -244,9 +244,10 @@ def _stat_fields(pid: int) -> list[str] | None:
 
 
 def survivors_of_a_kill(command: list[str], output: Path, processes: int) -> list[int]:
-    """Start ``command``; once ``processes`` processes run below it and ``output`` has its
-    first records (the workers are working), kill it with SIGKILL; the processes that were
-    below it and still live 5 s later (they are killed then)."""
+    """Start ``command``; once ``processes`` processes run below it and ``output`` (the
+    partial file a run builds) has its first records, the workers are working: kill it with
+    SIGKILL; the processes that were below it and still live 5 s later (they are killed
+    then)."""
     process = subprocess.Popen(command, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 60
@@ -284,7 +285,7 @@ def test_cli_batch_workers_die_when_it_is_killed(tmp_path):
         str(Path(sys.executable).with_name("pinyinize")), "batch", str(large_corpus(tmp_path)),
         "-o", str(tmp_path / "out.jsonl"), "-j", "2", "--chunk-size", "50",
     ]  # fmt: skip
-    assert survivors_of_a_kill(command, tmp_path / "out.jsonl", processes=2) == []
+    assert survivors_of_a_kill(command, tmp_path / "out.jsonl.partial", processes=2) == []
 
 
 @needs_proc
@@ -300,7 +301,7 @@ def test_forkserver_workers_die_when_the_batch_process_is_killed(tmp_path):
     )
     command = [sys.executable, "-c", script, str(large_corpus(tmp_path)), str(tmp_path / "o")]
     # the fork server, its resource tracker and 2 workers
-    assert survivors_of_a_kill(command, tmp_path / "o", processes=4) == []
+    assert survivors_of_a_kill(command, tmp_path / "o.partial", processes=4) == []
 
 
 def test_cli_restart_after_the_input_changed(tmp_path):
@@ -313,3 +314,26 @@ def test_cli_restart_after_the_input_changed(tmp_path):
     restarted = CliRunner().invoke(main, [*command, "--restart"])
     assert restarted.exit_code == 0, restarted.output
     assert read_jsonl(output) == [{"id": 7, "text": "银行7", "annotated": "银行(yínháng)7"}]
+
+
+def test_an_interrupted_or_failed_run_leaves_the_existing_output_as_it_was(tmp_path):
+    """The output is built beside its target and renamed over it only at the end."""
+    output, errors = tmp_path / "out.jsonl", tmp_path / "out.errors"
+    output.write_bytes(b"an earlier run's output\n")
+    errors.write_bytes(b"an earlier run's errors\n")
+    corpus = tmp_path / "in.jsonl"
+    corpus.write_bytes(b"".join(good(number) for number in range(1, 61)) + b"{bad\n")
+    with pytest.raises(KeyboardInterrupt):
+        run_batch(
+            corpus, output, BatchSettings(), errors_path=errors, jobs=1, chunk_size=10,
+            engine=nullcontext(InterruptedEngine(stop=5)),
+        )  # fmt: skip
+    assert output.read_bytes() == b"an earlier run's output\n"
+    assert errors.read_bytes() == b"an earlier run's errors\n"
+    output.chmod(0o640)
+    report = run_batch(corpus, output, BatchSettings(), errors_path=errors, jobs=1, chunk_size=10)
+    assert (report.resumed_at, report.lines, report.errors) == (10, 61, 1)
+    assert len(output.read_bytes().splitlines()) == 60
+    assert b'"line": 61' in errors.read_bytes()
+    assert output.stat().st_mode & 0o777 == 0o640  # the replaced output keeps its mode
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl", "out.errors", "out.jsonl"]

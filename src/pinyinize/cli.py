@@ -26,6 +26,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterator
+from enum import Enum
 from typing import Any
 
 import click
@@ -194,7 +195,11 @@ in_place_option = click.option(
 # No readable/dir_okay checks by click: the command reads each input itself and reports a
 # missing, unreadable or folder input alike (one line, exit status 1).
 files_argument = click.argument("files", nargs=-1, type=click.Path(readable=False, allow_dash=True))
-user_dict_type = click.Path(readable=False)
+
+
+def user_dict_option(help: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """--user-dict, read by the command itself (so that a bad one is reported as an input)."""
+    return click.option("--user-dict", type=click.Path(readable=False), help=help)
 
 
 def _selection(_context: click.Context, _parameter: click.Parameter, value: str) -> Selection:
@@ -202,6 +207,12 @@ def _selection(_context: click.Context, _parameter: click.Parameter, value: str)
         return parse_selection(value)
     except ValueError as error:
         raise click.BadParameter(str(error)) from None
+
+
+def _choice_option(name: str, default: Enum, help: str) -> Callable[[Any], Any]:
+    """An option whose values are those of ``default``'s enum."""
+    choices = click.Choice([member.value for member in type(default)])
+    return click.option(name, type=choices, default=default.value, show_default=True, help=help)
 
 
 # How to annotate, the same for `annotate` and `batch`: each command gets them as one
@@ -215,19 +226,11 @@ _ANNOTATION_OPTIONS = (
         help="inline 银行(yínháng), HTML ruby, JSON tokens, or the pinyin alone "
         "[default: ruby for HTML and EPUB, inline for the others].",
     ),
-    click.option(
-        "--tones",
-        type=click.Choice([t.value for t in Tones]),
-        default=Tones.MARKS.value,
-        show_default=True,
-        help="Tone marks (hǎo), tone numbers (hao3) or none (hao).",
-    ),
-    click.option(
+    _choice_option("--tones", Tones.MARKS, "Tone marks (hǎo), tone numbers (hao3) or none (hao)."),
+    _choice_option(
         "--mode",
-        type=click.Choice([m.value for m in Mode]),
-        default=Mode.DICTIONARY.value,
-        show_default=True,
-        help="Citation tones (dictionary), 一/不 changes and erhua (textbook), or speech (spoken).",
+        Mode.DICTIONARY,
+        "Citation tones (dictionary), 一/不 changes and erhua (textbook), or speech (spoken).",
     ),
     click.option("--per-character", is_flag=True, help="Ruby: one reading over each character."),
     click.option(
@@ -286,11 +289,7 @@ input_format_option = click.option(
 @files_argument
 @annotation_options
 @input_format_option
-@click.option(
-    "--user-dict",
-    type=user_dict_type,
-    help="TSV of word<TAB>pinyin whose readings win over everything else.",
-)
+@user_dict_option("TSV of word<TAB>pinyin whose readings win over everything else.")
 @output_option
 @in_place_option
 def annotate(
@@ -362,11 +361,7 @@ def _refuse_annotated(annotator: Annotator, name: str, text: str) -> None:
     "[default: ruby for HTML and EPUB, inline for the others].",
 )
 @input_format_option
-@click.option(
-    "--user-dict",
-    type=user_dict_type,
-    help="The user dictionary used to annotate, if any.",
-)
+@user_dict_option("The user dictionary used to annotate, if any.")
 @output_option
 @in_place_option
 def strip(
@@ -396,7 +391,7 @@ def strip(
 @files_argument
 @click.option("--json", "as_json", is_flag=True, help="Report as JSON (one object per file).")
 @click.option("--fix", is_flag=True, help="Write the text with every problem fixed instead.")
-@click.option("--user-dict", type=user_dict_type, help="Readings that win, as for annotate.")
+@user_dict_option("Readings that win, as for annotate.")
 @output_option
 @in_place_option
 def check(
@@ -531,7 +526,7 @@ Examples:
 )
 @click.option("--scheduler", help="Dask: address of a running scheduler (tcp://host:8786).")
 @annotation_options
-@click.option("--user-dict", type=user_dict_type, help="TSV of word<TAB>pinyin.")
+@user_dict_option("TSV of word<TAB>pinyin.")
 @click.option("--restart", is_flag=True, help="Start afresh, not from an interrupted run.")
 def batch(
     input_file: str,

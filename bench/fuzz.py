@@ -36,7 +36,8 @@ from hypothesis import strategies as st
 
 from pinyinize import Annotator, Format, Mode, PinyinizeError, Tones
 from pinyinize.check import check, repair
-from pinyinize.formats import DOCUMENT_TYPES, DocumentOptions, annotate_document, strip_document
+from pinyinize.formats import DOCUMENT_TYPES, annotate_document, strip_document
+from pinyinize.options import AnnotationOptions
 
 # Polyphones, common words, rare and compatibility ideographs, extension B.
 HAN = list("银行长大了你好两岸重还着藏血地得为种的一不曾国藩乐觉说教数中试衣服東西𠀀𪚥龘〇")
@@ -238,7 +239,7 @@ def fuzz_document(
 ) -> None:
     annotator = doors.annotator(options)
     tally.tried["examples"] += 1
-    document_options = DocumentOptions(
+    document_options = AnnotationOptions(
         format=fmt,
         tones=options["tones"],
         mode=options["mode"],

@@ -25,6 +25,7 @@ from pinyinize.batch import (
 )
 from pinyinize.cli import main
 from pinyinize.errors import InputError
+from pinyinize.options import AnnotationOptions, Tones
 
 SENTENCES = [
     "两岸的银行行长长大了。",
@@ -78,7 +79,9 @@ def test_records_in_order_with_an_added_field(tmp_path):
 def test_replace_and_another_field(tmp_path):
     corpus, output = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
     corpus.write_text('{"sentence": "银行", "n": 1}\n', encoding="utf-8")
-    settings = BatchSettings(field="sentence", output_field=None, tones="numbers")
+    settings = BatchSettings(
+        field="sentence", output_field=None, options=AnnotationOptions(tones=Tones.NUMBERS)
+    )
     run_batch(corpus, output, settings, jobs=1)
     assert read_jsonl(output) == [{"sentence": "银行(yin2hang2)", "n": 1}]
 
@@ -160,7 +163,9 @@ def test_progress_file_of_another_run_is_refused(tmp_path):
             engine=nullcontext(FailingEngine(stop=1)),
         )  # fmt: skip
     with pytest.raises(InputError, match="another input or other settings"):
-        run_batch(corpus, output, BatchSettings(tones="numbers"), jobs=1)
+        run_batch(
+            corpus, output, BatchSettings(options=AnnotationOptions(tones=Tones.NUMBERS)), jobs=1
+        )
 
 
 def test_resume_after_the_process_is_killed(tmp_path):

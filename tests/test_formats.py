@@ -15,18 +15,18 @@ import pytest
 from pinyinize import InputError
 from pinyinize.formats import (
     DOCUMENT_TYPES,
-    DocumentOptions,
     annotate_document,
     detect,
     strip_document,
 )
 from pinyinize.formats.html import STYLESHEET
+from pinyinize.options import AnnotationOptions
 from pinyinize.render import Format
 from pinyinize.select import parse_selection
 
 DOCUMENTS = Path(__file__).parent / "data" / "documents"
-RUBY = DocumentOptions(format=Format.RUBY)
-INLINE = DocumentOptions(format=Format.INLINE)
+RUBY = AnnotationOptions(format=Format.RUBY)
+INLINE = AnnotationOptions(format=Format.INLINE)
 MARK = '<ruby class="pinyinize">'
 
 
@@ -35,7 +35,7 @@ def read(name: str) -> bytes:
 
 
 def annotated(annotator, name, options=None, kind=None) -> str:
-    options = options or DocumentOptions()
+    options = options or AnnotationOptions()
     data = read(name)
     return annotate_document(data, annotator, options, kind=kind or detect(name)).decode()
 
@@ -55,7 +55,7 @@ def annotated(annotator, name, options=None, kind=None) -> str:
 )
 def test_strip_gives_back_the_original_bytes(annotator, name, kind, format):
     original = read(name)
-    options = DocumentOptions(format=format)
+    options = AnnotationOptions(format=format)
     output = annotate_document(original, annotator, options, kind=kind)
     assert output != original
     assert strip_document(output, annotator, options, kind=kind) == original
@@ -126,7 +126,7 @@ def test_html_ruby_annotated_page_is_refused_unless_forced(annotator):
     once = annotated(annotator, "page.html").encode()
     with pytest.raises(InputError, match=r"^16:21: already annotated \(<ruby class="):
         annotate_document(once, annotator, RUBY, kind="html")
-    forced = DocumentOptions(format=Format.RUBY, force=True)
+    forced = AnnotationOptions(format=Format.RUBY, force=True)
     assert annotate_document(once, annotator, forced, kind="html") == once
 
 
@@ -134,13 +134,13 @@ def test_html_refuses_inline_annotated_text_unless_forced(annotator):
     page = "<html><body>\n<p>银行(yínháng)</p></body></html>".encode()
     with pytest.raises(InputError, match=r"^2:6: already annotated"):
         annotate_document(page, annotator, INLINE, kind="html")
-    forced = DocumentOptions(format=Format.INLINE, force=True)
+    forced = AnnotationOptions(format=Format.INLINE, force=True)
     assert annotate_document(page, annotator, forced, kind="html")
 
 
 def test_html_first_counts_across_text_nodes(annotator):
     page = "<p>银行</p><p>银行和银行</p>".encode()
-    options = DocumentOptions(format=Format.INLINE, select=parse_selection("first"))
+    options = AnnotationOptions(format=Format.INLINE, selection=parse_selection("first"))
     output = annotate_document(page, annotator, options, kind="html").decode()
     assert output.count("(yínháng)") == 1
 
@@ -256,7 +256,7 @@ def check_epub_structure(data: bytes) -> None:
 
 def test_epub_annotates_content_documents_and_keeps_the_rest(annotator):
     original = build_epub()
-    output = annotate_document(original, annotator, DocumentOptions(), kind="epub")
+    output = annotate_document(original, annotator, AnnotationOptions(), kind="epub")
     check_epub_structure(output)
     before, after = entries(original), entries(output)
     assert list(before) == list(after)  # same entries, same order
@@ -282,7 +282,7 @@ def test_epub_strip_gives_back_every_entry(annotator):
 
 
 def test_epub_first_counts_across_chapters(annotator):
-    options = DocumentOptions(format=Format.INLINE, select=parse_selection("first"))
+    options = AnnotationOptions(format=Format.INLINE, selection=parse_selection("first"))
     output = entries(annotate_document(build_epub(), annotator, options, kind="epub"))
     text = "".join(data.decode() for name, data in output.items() if name.endswith(".xhtml"))
     assert text.count("(yínháng)") == 1
@@ -311,7 +311,7 @@ def zip_of(**files: bytes) -> bytes:
 )
 def test_not_an_epub_is_an_input_error(annotator, data, message):
     with pytest.raises(InputError, match="not an EPUB") as error:
-        annotate_document(data, annotator, DocumentOptions(), kind="epub")
+        annotate_document(data, annotator, AnnotationOptions(), kind="epub")
     assert message in str(error.value)
 
 
@@ -395,7 +395,7 @@ def test_markdown_annotates_prose(annotator, prose):
 
 def test_markdown_without_front_matter_and_unclosed(annotator):
     text = "---\n银行\n".encode()  # no closing line: a rule and a paragraph, not front matter
-    output = annotate_document(text, annotator, DocumentOptions(), kind="markdown")
+    output = annotate_document(text, annotator, AnnotationOptions(), kind="markdown")
     assert output.decode() == "---\n银行(yínháng)\n"
 
 
@@ -405,17 +405,17 @@ def test_markdown_without_front_matter_and_unclosed(annotator):
 @pytest.mark.parametrize("kind", ["text", "html", "srt", "vtt", "markdown"])
 def test_invalid_utf8_is_an_input_error(annotator, kind):
     with pytest.raises(InputError, match=r"not UTF-8 text \(byte 0xff at offset 3\)"):
-        annotate_document("银".encode() + b"\xff", annotator, DocumentOptions(), kind=kind)
+        annotate_document("银".encode() + b"\xff", annotator, AnnotationOptions(), kind=kind)
 
 
 @pytest.mark.parametrize("kind", ["text", "html", "srt", "vtt", "markdown"])
 def test_empty_and_binary_pass_through(annotator, kind):
     for data in (b"", bytes(range(128))):
-        assert annotate_document(data, annotator, DocumentOptions(), kind=kind) == data
+        assert annotate_document(data, annotator, AnnotationOptions(), kind=kind) == data
 
 
 def test_unknown_type_and_wrong_format(annotator):
     with pytest.raises(InputError, match="unknown document type 'pdf'"):
-        annotate_document(b"", annotator, DocumentOptions(), kind="pdf")
+        annotate_document(b"", annotator, AnnotationOptions(), kind="pdf")
     with pytest.raises(InputError, match="html documents take the ruby, inline"):
-        annotate_document(b"", annotator, DocumentOptions(format=Format.JSON), kind="html")
+        annotate_document(b"", annotator, AnnotationOptions(format=Format.JSON), kind="html")

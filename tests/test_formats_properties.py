@@ -8,7 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pinyinize.errors import InputError
-from pinyinize.formats import DocumentOptions, annotate_document, strip_document
+from pinyinize.formats import annotate_document, strip_document
+from pinyinize.options import AnnotationOptions
 from pinyinize.render import Format
 
 # Han characters mixed with the characters that mean something to the formats.
@@ -38,7 +39,7 @@ REACHED_FLOOR = 30
 
 @pytest.mark.parametrize(("kind", "format"), CASES)
 def test_strip_inverts_annotate_on_any_text(annotator, kind, format):
-    options = DocumentOptions(format=format)
+    options = AnnotationOptions(format=format)
     reached = []
 
     @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from pinyinize import Annotator
+from pinyinize import AnnotationOptions
 from pinyinize.select import Selection, parse_selection
 
 from conftest import shared_file
@@ -78,8 +78,8 @@ def test_first_occurrence_only(annotator):
 
 
 def test_annotator_default_selection_and_json_flag(annotator):
-    learner = Annotator(select="level:3")
-    assert learner.annotate("我们在银行") == "我们在银行"
+    learner = AnnotationOptions(selection=parse_selection("level:3"))
+    assert annotator.annotate("我们在银行", learner) == "我们在银行"
     data = json.loads(annotator.annotate("我们", format="json", select="level:3"))
     assert data["tokens"][0]["selected"] is False
     assert annotator.annotate("我们在银行", select="level:1") == "我们在银行(yínháng)"

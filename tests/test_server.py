@@ -358,7 +358,7 @@ def test_404_and_405_are_json(client):
 class Slow(Annotator):
     """Each worker's Annotator in the time-limit test: its annotate never ends on time."""
 
-    def annotate(self, text: str, **options: object) -> str:
+    def annotate(self, text: str, *options: object, **overrides: object) -> str:
         time.sleep(30)
         return "late"
 

@@ -12,18 +12,17 @@ Importing the package loads no data; the first call does.
 from __future__ import annotations
 
 import functools
+import typing
 
 from pinyinize.disambiguate import Disambiguator, FrequencyPrior
 from pinyinize.errors import DataError, InputError, PinyinizeError, UserDictionaryError
 from pinyinize.lexicon import Lexicon
+from pinyinize.options import AnnotationOptions, Format, Mode, RenderOptions, Selection, Tones
 from pinyinize.pipeline import Annotator
-from pinyinize.render import Format, RenderOptions
-from pinyinize.select import Selection
-from pinyinize.spell import Tones
-from pinyinize.tones import Mode
 from pinyinize.types import Document, Source, Syllable, Token
 
 __all__ = [
+    "AnnotationOptions",
     "Annotator",
     "ContextModel",
     "DataError",
@@ -71,26 +70,13 @@ def readings(
     return _default_annotator().readings(text, tones=tones, mode=mode)
 
 
-def annotate(
-    text: str,
-    *,
-    format: Format | str = Format.INLINE,
-    tones: Tones | str = Tones.MARKS,
-    mode: Mode | str = Mode.DICTIONARY,
-    per_character: bool = False,
-    orthography: bool = False,
-    select: str | Selection = "all",
-) -> str:
-    """Annotate ``text``: ``inline`` (银行(yínháng)), ``ruby``, ``json`` or ``pinyin``."""
-    return _default_annotator().annotate(
-        text,
-        format=format,
-        tones=tones,
-        mode=mode,
-        per_character=per_character,
-        orthography=orthography,
-        select=select,
-    )
+def annotate(text: str, options: AnnotationOptions | None = None, **overrides: typing.Any) -> str:
+    """Annotate ``text``: ``inline`` (银行(yínháng)), ``ruby``, ``json`` or ``pinyin``.
+
+    ``options`` (an :class:`AnnotationOptions`) and ``overrides`` by field name say how:
+    ``annotate(text, format="ruby", tones="numbers", select="level:4", force=True)``.
+    """
+    return _default_annotator().annotate(text, options, **overrides)
 
 
 def strip(text: str, *, format: Format | str = Format.INLINE) -> str:

@@ -60,6 +60,7 @@ from typing import Any, BinaryIO, Protocol
 
 from pinyinize.errors import InputError, PinyinizeError
 from pinyinize.files import publish
+from pinyinize.options import AnnotationOptions, Format
 from pinyinize.pipeline import Annotator
 
 __all__ = [
@@ -82,22 +83,34 @@ _BOM = b"\xef\xbb\xbf"  # UTF-8's byte order mark: a signature some editors writ
 
 @dataclass(frozen=True, slots=True)
 class BatchSettings:
-    """What every worker needs to annotate a record (small and picklable)."""
+    """What every worker needs to annotate a record (small and picklable): how to annotate
+    each text, and where the texts are."""
 
     input_format: str = "jsonl"  # "jsonl" or "text"
     field: str = "text"  # JSON Lines: the field holding the text
     output_field: str | None = "annotated"  # None: replace the text field
-    format: str = "inline"
-    tones: str = "marks"
-    mode: str = "dictionary"
-    per_character: bool = False
-    orthography: bool = False
-    select: str = "all"
-    force: bool = False
+    options: AnnotationOptions = AnnotationOptions()  # noqa: RUF009 - frozen: safe to share
     user_dict: str | None = None
 
     def fingerprint(self) -> str:
-        return hashlib.sha256(json.dumps(asdict(self), sort_keys=True).encode()).hexdigest()
+        """The settings that shape the output, as one flat JSON object hashed (the same
+        object as before the options had their own value, so that a run interrupted then
+        still resumes)."""
+        options = self.options
+        flat = {
+            "input_format": self.input_format,
+            "field": self.field,
+            "output_field": self.output_field,
+            "format": (options.format or Format.INLINE).value,
+            "tones": options.tones.value,
+            "mode": options.mode.value,
+            "per_character": options.per_character,
+            "orthography": options.orthography,
+            "select": str(options.selection),
+            "force": options.force,
+            "user_dict": self.user_dict,
+        }
+        return hashlib.sha256(json.dumps(flat, sort_keys=True).encode()).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,16 +144,16 @@ class Submitter(Protocol):
 
 # --- workers -----------------------------------------------------------------------------
 
-_ANNOTATORS: dict[tuple[str | None, str], Annotator] = {}
+_ANNOTATORS: dict[str | None, Annotator] = {}
 _ANNOTATORS_LOCK = threading.Lock()
 
 
 def _annotator(settings: BatchSettings) -> Annotator:
-    """This process's Annotator for these settings: built once, then reused."""
-    key = (settings.user_dict, settings.select)
+    """This process's Annotator for these settings' user dictionary: built once, then reused."""
+    key = settings.user_dict
     with _ANNOTATORS_LOCK:
         if key not in _ANNOTATORS:
-            annotator = Annotator(user_dict=settings.user_dict, select=settings.select)
+            annotator = Annotator(user_dict=settings.user_dict)
             annotator.annotate("银行")  # load the lexicon now, not inside a timed record
             _ANNOTATORS[key] = annotator
         return _ANNOTATORS[key]
@@ -187,7 +200,7 @@ def _annotate_line(annotator: Annotator, settings: BatchSettings, line: bytes) -
     except UnicodeDecodeError as error:
         raise _BadRecord(f"not UTF-8 (byte 0x{line[error.start]:02x} at {error.start})") from None
     if settings.input_format == "text":
-        return _annotate_text(annotator, settings, text)
+        return annotator.annotate(text, settings.options)
     if not text.strip():
         return None
     if _nested_deeper_than(text, MAX_NESTING):
@@ -203,7 +216,7 @@ def _annotate_line(annotator: Annotator, settings: BatchSettings, line: bytes) -
     value = record[settings.field]
     if not isinstance(value, str):
         raise _BadRecord(f"field {settings.field!r} is {type(value).__name__}, not a string")
-    record[settings.output_field or settings.field] = _annotate_text(annotator, settings, value)
+    record[settings.output_field or settings.field] = annotator.annotate(value, settings.options)
     return _json_line(record)
 
 
@@ -242,18 +255,6 @@ def _nested_deeper_than(text: str, limit: int) -> bool:
         elif token in ("]", "}"):
             depth -= 1
     return False
-
-
-def _annotate_text(annotator: Annotator, settings: BatchSettings, text: str) -> str:
-    return annotator.annotate(
-        text,
-        format=settings.format,
-        tones=settings.tones,
-        mode=settings.mode,
-        per_character=settings.per_character,
-        orthography=settings.orthography,
-        force=settings.force,
-    )
 
 
 # --- reading and ordering ----------------------------------------------------------------

@@ -21,10 +21,13 @@ failed or killed run leaves the old file as it was, never an empty or partial on
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import sys
 from collections.abc import Callable, Iterator
+from enum import Enum
+from typing import Any
 
 import click
 
@@ -41,18 +44,9 @@ from pinyinize.files import (
     refuse_same_file,
     write_atomically,
 )
-from pinyinize.formats import (
-    DOCUMENT_TYPES,
-    DocumentOptions,
-    annotate_document,
-    detect,
-    strip_document,
-)
+from pinyinize.formats import DOCUMENT_TYPES, annotate_document, detect, strip_document
+from pinyinize.options import AnnotationOptions, Format, Mode, Selection, Tones, parse_selection
 from pinyinize.pipeline import Annotator
-from pinyinize.render import Format
-from pinyinize.select import Selection, parse_selection
-from pinyinize.spell import Tones
-from pinyinize.tones import Mode
 
 __all__ = ["main"]
 
@@ -180,32 +174,13 @@ def _write_outputs(
                 write(_encode(process(name, data)))
 
 
-def _annotator(user_dict: str | None, select: Selection | str = "all") -> Annotator:
+def _annotator(user_dict: str | None) -> Annotator:
     """The one Annotator of a command; a --user-dict that cannot be read is named as such."""
     if user_dict is not None:
         check_readable(user_dict)
-    return Annotator(user_dict=user_dict, select=select)
+    return Annotator(user_dict=user_dict)
 
 
-tones_option = click.option(
-    "--tones",
-    type=click.Choice([t.value for t in Tones]),
-    default=Tones.MARKS.value,
-    show_default=True,
-    help="Tone marks (hǎo), tone numbers (hao3) or none (hao).",
-)
-
-
-mode_option = click.option(
-    "--mode",
-    type=click.Choice([m.value for m in Mode]),
-    default=Mode.DICTIONARY.value,
-    show_default=True,
-    help="Citation tones (dictionary), 一/不 changes and erhua (textbook), or speech (spoken).",
-)
-per_character_option = click.option(
-    "--per-character", is_flag=True, help="Ruby: one reading over each character."
-)
 output_option = click.option(
     "-o",
     "--output",
@@ -220,7 +195,79 @@ in_place_option = click.option(
 # No readable/dir_okay checks by click: the command reads each input itself and reports a
 # missing, unreadable or folder input alike (one line, exit status 1).
 files_argument = click.argument("files", nargs=-1, type=click.Path(readable=False, allow_dash=True))
-user_dict_type = click.Path(readable=False)
+
+
+def user_dict_option(help: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """--user-dict, read by the command itself (so that a bad one is reported as an input)."""
+    return click.option("--user-dict", type=click.Path(readable=False), help=help)
+
+
+def _selection(_context: click.Context, _parameter: click.Parameter, value: str) -> Selection:
+    try:
+        return parse_selection(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+
+
+def _choice_option(name: str, default: Enum, help: str) -> Callable[[Any], Any]:
+    """An option whose values are those of ``default``'s enum."""
+    choices = click.Choice([member.value for member in type(default)])
+    return click.option(name, type=choices, default=default.value, show_default=True, help=help)
+
+
+# How to annotate, the same for `annotate` and `batch`: each command gets them as one
+# AnnotationOptions, `options` (see annotation_options).
+_ANNOTATION_OPTIONS = (
+    click.option(
+        "-f",
+        "--format",
+        type=click.Choice([f.value for f in Format]),
+        default=None,
+        help="inline 银行(yínháng), HTML ruby, JSON tokens, or the pinyin alone "
+        "[default: ruby for HTML and EPUB, inline for the others].",
+    ),
+    _choice_option("--tones", Tones.MARKS, "Tone marks (hǎo), tone numbers (hao3) or none (hao)."),
+    _choice_option(
+        "--mode",
+        Mode.DICTIONARY,
+        "Citation tones (dictionary), 一/不 changes and erhua (textbook), or speech (spoken).",
+    ),
+    click.option("--per-character", is_flag=True, help="Ruby: one reading over each character."),
+    click.option(
+        "--annotate",
+        "select",
+        default="all",
+        callback=_selection,  # parsed once, here: a bad selection is a usage error
+        show_default=True,
+        help="Which words: all, polyphones, level:N (above HSK N), chars:N, rare, first; "
+        "combine with commas (level:4,first).",
+    ),
+    click.option(
+        "--orthography",
+        is_flag=True,
+        help="GB/T 16159-2012 word spelling: capitals for names and sentence starts (Zhāng Huá).",
+    ),
+    click.option(
+        "--force",
+        is_flag=True,
+        help="Annotate even text that already has inline pinyin annotations.",
+    ),
+)
+_ANNOTATION_FIELDS = ("format", "tones", "mode", "per_character", "select", "orthography", "force")
+
+
+def annotation_options(command: Callable[..., None]) -> Callable[..., None]:
+    """Add the options that say how to annotate to ``command``, which gets them as one
+    AnnotationOptions in its ``options`` argument."""
+
+    @functools.wraps(command)
+    def with_options(**values: Any) -> None:
+        given = {name: values.pop(name) for name in _ANNOTATION_FIELDS}
+        command(options=AnnotationOptions.parse(**given), **values)
+
+    for option in reversed(_ANNOTATION_OPTIONS):
+        with_options = option(with_options)
+    return with_options
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -240,56 +287,16 @@ input_format_option = click.option(
 
 @main.command(epilog=ANNOTATE_EXAMPLES)
 @files_argument
-@click.option(
-    "-f",
-    "--format",
-    "format_",
-    type=click.Choice([f.value for f in Format]),
-    default=None,
-    help="inline 银行(yínháng), HTML ruby, JSON tokens, or the pinyin alone "
-    "[default: ruby for HTML and EPUB, inline for the others].",
-)
+@annotation_options
 @input_format_option
-@tones_option
-@mode_option
-@per_character_option
-@click.option(
-    "--annotate",
-    "select",
-    default="all",
-    callback=lambda _context, _parameter, value: _selection(value),
-    show_default=True,
-    help="Which words: all, polyphones, level:N (above HSK N), chars:N, rare, first; "
-    "combine with commas (level:4,first).",
-)
-@click.option(
-    "--orthography",
-    is_flag=True,
-    help="GB/T 16159-2012 word spelling: capitals for names and sentence starts (Zhāng Huá).",
-)
-@click.option(
-    "--user-dict",
-    type=user_dict_type,
-    help="TSV of word<TAB>pinyin whose readings win over everything else.",
-)
-@click.option(
-    "--force",
-    is_flag=True,
-    help="Annotate even if the text already has inline pinyin annotations.",
-)
+@user_dict_option("TSV of word<TAB>pinyin whose readings win over everything else.")
 @output_option
 @in_place_option
 def annotate(
     files: tuple[str, ...],
-    format_: str | None,
+    options: AnnotationOptions,
     input_format: str,
-    tones: str,
-    mode: str,
-    per_character: bool,
-    orthography: bool,
-    select: Selection,
     user_dict: str | None,
-    force: bool,
     output: str | None,
     in_place: bool,
 ) -> None:
@@ -298,37 +305,18 @@ def annotate(
     Text that already carries inline annotations (好(hǎo)) is refused unless --force: a second
     pass would double them, as in 精神(jīngshén)(jīngshén).  Strip them first.
     """
-    options = DocumentOptions(
-        Format(format_) if format_ else None,
-        Tones(tones),
-        Mode(mode),
-        per_character,
-        orthography,
-        select,
-        force,
-    )
 
     def make_process() -> Process:
-        annotator = _annotator(user_dict, select)
+        annotator = _annotator(user_dict)
 
-        def process(name: str, data: bytes) -> str | bytes:
+        def process(name: str, data: bytes) -> bytes:
             kind = _document_type(name, input_format)
-            if kind != "text":
-                return _transform(name, annotate_document, data, annotator, options, kind)
-            text = _decode(data, name)
-            text_format = (options.format or Format.INLINE).value
-            if not force:
-                _refuse_annotated(annotator, name, text)
-            annotated = annotator.annotate(
-                text,
-                format=text_format,
-                tones=tones,
-                mode=mode,
-                per_character=per_character,
-                orthography=orthography,
-                force=True,  # the whole text was checked above
-            )
-            return annotated + "\n" if text_format == Format.JSON.value else annotated
+            checked = options
+            if kind == "text" and not options.force:
+                # Plain text says where it is annotated as file:line:column, with a hint.
+                _refuse_annotated(annotator, name, _decode(data, name))
+                checked = options.replace(force=True)
+            return _transform(name, annotate_document, data, annotator, checked, kind)
 
         return process
 
@@ -344,7 +332,7 @@ def _transform(
     transform: Callable[..., bytes],
     data: bytes,
     annotator: Annotator,
-    options: DocumentOptions,
+    options: AnnotationOptions,
     kind: str,
 ) -> bytes:
     """Annotate or strip a document, putting the file name in front of expected errors."""
@@ -352,13 +340,6 @@ def _transform(
         return transform(data, annotator, options, kind=kind)
     except InputError as error:
         raise InputError(f"{name}: {error}") from None
-
-
-def _selection(value: str) -> Selection:
-    try:
-        return parse_selection(value)
-    except ValueError as error:
-        raise click.BadParameter(str(error)) from None
 
 
 def _refuse_annotated(annotator: Annotator, name: str, text: str) -> None:
@@ -380,11 +361,7 @@ def _refuse_annotated(annotator: Annotator, name: str, text: str) -> None:
     "[default: ruby for HTML and EPUB, inline for the others].",
 )
 @input_format_option
-@click.option(
-    "--user-dict",
-    type=user_dict_type,
-    help="The user dictionary used to annotate, if any.",
-)
+@user_dict_option("The user dictionary used to annotate, if any.")
 @output_option
 @in_place_option
 def strip(
@@ -396,21 +373,14 @@ def strip(
     in_place: bool,
 ) -> None:
     """Remove pinyin annotations written by `pinyinize annotate`, giving back the text."""
-    options = DocumentOptions(Format(format_) if format_ else None)
+    options = AnnotationOptions(format=Format(format_) if format_ else None)
 
     def make_process() -> Process:
         annotator = _annotator(user_dict)
 
-        def process(name: str, data: bytes) -> str | bytes:
+        def process(name: str, data: bytes) -> bytes:
             kind = _document_type(name, input_format)
-            if kind != "text":
-                return _transform(name, strip_document, data, annotator, options, kind)
-            text = _decode(data, name)
-            text_format = (options.format or Format.INLINE).value
-            if text_format != Format.JSON.value:
-                return annotator.strip(text, format=text_format)
-            lines = (line for line in text.splitlines() if line.strip())
-            return "".join(annotator.strip(line, format=text_format) for line in lines)
+            return _transform(name, strip_document, data, annotator, options, kind)
 
         return process
 
@@ -421,7 +391,7 @@ def strip(
 @files_argument
 @click.option("--json", "as_json", is_flag=True, help="Report as JSON (one object per file).")
 @click.option("--fix", is_flag=True, help="Write the text with every problem fixed instead.")
-@click.option("--user-dict", type=user_dict_type, help="Readings that win, as for annotate.")
+@user_dict_option("Readings that win, as for annotate.")
 @output_option
 @in_place_option
 def check(
@@ -515,11 +485,6 @@ Examples:
 """
 
 
-def _selection_text(value: str) -> str:
-    _selection(value)  # validate now, in the parent, before any worker starts
-    return value
-
-
 @main.command(epilog=BATCH_EXAMPLES)
 @click.argument("input_file", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Output file.")
@@ -560,29 +525,8 @@ def _selection_text(value: str) -> str:
     help="A process pool here, or Dask (a local cluster, or --scheduler).",
 )
 @click.option("--scheduler", help="Dask: address of a running scheduler (tcp://host:8786).")
-@click.option(
-    "-f",
-    "--format",
-    "format_",
-    type=click.Choice([f.value for f in Format]),
-    default=Format.INLINE.value,
-    show_default=True,
-    help="How each text is annotated (as for annotate).",
-)
-@tones_option
-@mode_option
-@per_character_option
-@click.option(
-    "--annotate",
-    "select",
-    default="all",
-    callback=lambda _context, _parameter, value: _selection_text(value),
-    show_default=True,
-    help="Which words (as for annotate).",
-)
-@click.option("--orthography", is_flag=True, help="GB/T 16159-2012 word spelling.")
-@click.option("--user-dict", type=user_dict_type, help="TSV of word<TAB>pinyin.")
-@click.option("--force", is_flag=True, help="Annotate records that already carry pinyin.")
+@annotation_options
+@user_dict_option("TSV of word<TAB>pinyin.")
 @click.option("--restart", is_flag=True, help="Start afresh, not from an interrupted run.")
 def batch(
     input_file: str,
@@ -596,14 +540,8 @@ def batch(
     chunk_size: int,
     engine: str,
     scheduler: str | None,
-    format_: str,
-    tones: str,
-    mode: str,
-    per_character: bool,
-    select: str,
-    orthography: bool,
+    options: AnnotationOptions,
     user_dict: str | None,
-    force: bool,
     restart: bool,
 ) -> None:
     """Annotate a corpus, one record per line, in order, on all cores.
@@ -620,18 +558,12 @@ def batch(
         detect_input_format(input_file) if input_format == "auto" else input_format,
         field,
         None if replace else output_field,
-        format_,
-        tones,
-        mode,
-        per_character,
-        orthography,
-        select,
-        force,
+        options,
         user_dict,
     )
     interactive = sys.stderr.isatty()
     try:
-        _annotator(user_dict, select)  # a bad dictionary fails here, once
+        _annotator(user_dict)  # a bad dictionary fails here, once
         cluster = dask_engine(scheduler, workers=jobs) if engine == "dask" else None
         report = run_batch(
             input_file,

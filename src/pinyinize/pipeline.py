@@ -8,18 +8,21 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 from pinyinize.disambiguate import Disambiguator
 from pinyinize.errors import InputError
 from pinyinize.lexicon import Lexicon
 from pinyinize.lookup import LookUp
-from pinyinize.render import Format, RenderOptions, render
+from pinyinize.options import AnnotationOptions, Format, Mode, Tones
+from pinyinize.render import render
+from pinyinize.render.pieces import Piece, pieces
 from pinyinize.scan import HAN_RANGES, scan
 from pinyinize.segment import Segmenter
-from pinyinize.select import Selection, Selector, parse_selection
-from pinyinize.spell import Tones, spell
+from pinyinize.select import Selector
+from pinyinize.spell import spell
 from pinyinize.strip import find_inline_annotations, strip_inline, strip_json, strip_ruby
-from pinyinize.tones import Mode, ToneRules
+from pinyinize.tones import ToneRules
 from pinyinize.types import Document
 from pinyinize.userdict import read_user_dictionary
 
@@ -28,6 +31,7 @@ __all__ = ["Annotator", "Stage", "split_into_chunks"]
 Stage = Callable[[Document], Document]
 # User words must beat any segmentation the lexicon prefers, so they count as very frequent.
 _USER_WORD_FREQUENCY = 10**9
+_DEFAULTS = AnnotationOptions()
 
 
 # Long input is analysed a piece at a time so that memory stays flat: pieces end at line
@@ -68,16 +72,12 @@ def _default_disambiguator(lexicon: Lexicon) -> Disambiguator:
     return ContextModel(lexicon=lexicon)  # the frequency prior decides what it does not
 
 
-def _as_selection(select: str | Selection) -> Selection:
-    return select if isinstance(select, Selection) else parse_selection(select)
-
-
 class Annotator:
     """Loads the lexicon and builds the stages on first use; reuse one instance.
 
     ``user_dict`` is a TSV path or a ``{word: pinyin}`` mapping whose readings win over
     everything else; ``disambiguator`` replaces the context model (for example with
-    ``FrequencyPrior()``); ``select`` is the default selection of words to annotate.
+    ``FrequencyPrior()``).  How to annotate is given per call (:class:`AnnotationOptions`).
     """
 
     def __init__(
@@ -86,12 +86,9 @@ class Annotator:
         lexicon: Lexicon | None = None,
         user_dict: str | Path | Mapping[str, str] | None = None,
         disambiguator: Disambiguator | None = None,
-        select: str | Selection = "all",
     ) -> None:
-        # The user dictionary and the selection are read now so that their errors surface
-        # at construction.
+        # The user dictionary is read now so that its errors surface at construction.
         self._user_words = read_user_dictionary(user_dict) if user_dict is not None else {}
-        self._selection = _as_selection(select)
         self._lexicon = lexicon
         self._disambiguator = disambiguator
         self._stages: dict[str, Stage] | None = None
@@ -100,11 +97,11 @@ class Annotator:
     def with_user_words(self, words: Mapping[str, tuple[str, ...]]) -> Annotator:
         """An Annotator that also knows ``words`` (as :func:`read_user_dictionary` gives them).
 
-        It shares this one's lexicon, disambiguator (the model) and selection; only its
+        It shares this one's lexicon and disambiguator (the model); only its
         segmenter and look-up are its own, so it is cheap to build (the server builds one
         per request that carries a user dictionary).  Other replaced stages are not shared.
         """
-        derived = Annotator(lexicon=self.lexicon, select=self._selection)
+        derived = Annotator(lexicon=self.lexicon)
         derived._user_words = {**self._user_words, **words}
         derived._stages = derived._build_stages(self.stages["disambiguate"])
         return derived
@@ -182,42 +179,46 @@ class Annotator:
     def annotate(
         self,
         text: str,
+        options: AnnotationOptions | None = None,
         *,
-        format: Format | str = Format.INLINE,
-        tones: Tones | str = Tones.MARKS,
-        mode: Mode | str = Mode.DICTIONARY,
-        per_character: bool = False,
-        orthography: bool = False,
-        select: str | Selection | None = None,
-        force: bool = False,
         seen: set[str] | None = None,
+        **overrides: Any,
     ) -> str:
-        """Annotate ``text`` in the given format (inline, ruby, json or pinyin).
+        """Annotate ``text`` as ``options`` say (see :class:`AnnotationOptions`), with
+        ``overrides`` by field name: ``annotate(text, format="ruby", select="level:4")``.
 
-        ``orthography`` writes words as GB/T 16159-2012 asks: proper names and sentence starts
-        capitalised, surname and given name apart (张华 Zhāng Huá), 桑日县 Sāngrì Xiàn.
-        ``select`` chooses which words are annotated (see :mod:`pinyinize.select`; the
-        Annotator's own selection when None).  Inline annotation of text that is already
-        annotated raises InputError unless ``force``: see :meth:`refuse_annotated`.
-        ``seen`` carries the words annotated so far across calls, so that ``first`` means
-        the first occurrence in a whole document given a piece at a time (HTML text nodes,
-        subtitle cues); a fresh set per call when None.
+        The format is inline, ruby, json or pinyin (inline when None).  Inline annotation of
+        text that is already annotated raises InputError unless ``force``: see
+        :meth:`refuse_annotated`.  ``seen`` carries the words annotated so far across calls,
+        so that the selection's ``first`` means the first occurrence in a whole document
+        given a piece at a time (HTML text nodes, subtitle cues); a fresh set when None.
         """
-        options = RenderOptions(Tones(tones), per_character, orthography)
-        kind = Format(format)
-        selector = Selector(
-            self.lexicon, self._selection if select is None else _as_selection(select)
-        )
-        if kind is Format.INLINE and not force:
+        options = (options or _DEFAULTS).replace(**overrides)
+        kind = options.format or Format.INLINE
+        if kind is Format.INLINE and not options.force:
             self.refuse_annotated(text)
-        if seen is None:
-            seen = set()  # words annotated so far, for the `first` criterion
+        select = Selector(self.lexicon, options.selection)
+        rendering = options.render_options
+        words_seen = set() if seen is None else seen  # for the selection's `first`
+
+        def written(piece: str) -> str:
+            document = select(self.analyze(piece, mode=options.mode), words_seen)
+            return render(document, kind, rendering)
+
         if kind is Format.JSON:  # one document: offsets count from the start of the text
-            return render(selector(self.analyze(text, mode=mode), seen), kind, options)
-        return "".join(
-            render(selector(self.analyze(chunk, mode=mode), seen), kind, options)
-            for chunk in split_into_chunks(text)
-        )
+            return written(text)
+        return "".join(map(written, split_into_chunks(text)))
+
+    def pieces(
+        self, text: str, options: AnnotationOptions | None = None, **overrides: Any
+    ) -> list[Piece]:
+        """The words and bare stretches of ``text`` with the pinyin written over each, in
+        order, as the renderers see them (one document: nothing is refused, format and
+        ``force`` do not matter)."""
+        options = (options or _DEFAULTS).replace(**overrides)
+        document = self.analyze(text, mode=options.mode)
+        selected = Selector(self.lexicon, options.selection)(document, set())
+        return list(pieces(selected, options.tones, options.orthography))
 
     def strip(self, text: str, *, format: Format | str = Format.INLINE) -> str:
         """Remove pinyin annotations (ours or another tool's, doubled ones included) and give

@@ -18,62 +18,13 @@ then keeps the first occurrence of each.
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
-
 from pinyinize.lexicon import Lexicon
+from pinyinize.options import Selection, parse_selection
 from pinyinize.types import Document, Token
 
 __all__ = ["Selection", "Selector", "parse_selection"]
 
-COMMON_CHARACTERS = 3500  # the first tier of the 通用规范汉字表
 UNGRADED = 10  # above every HSK level
-
-
-@dataclass(frozen=True, slots=True)
-class Selection:
-    polyphones: bool = False
-    level: int | None = None  # annotate above this HSK level
-    characters: int | None = None  # annotate characters beyond this 通用规范汉字表 rank
-    first: bool = False
-
-    @property
-    def everything(self) -> bool:
-        return not self.polyphones and self.level is None and self.characters is None
-
-
-def parse_selection(text: str) -> Selection:
-    """``"level:4,first"`` → Selection(level=4, first=True); raises ValueError if unknown."""
-    polyphones, first = False, False
-    level: int | None = None
-    characters: int | None = None
-    for item in filter(None, (part.strip() for part in text.split(","))):
-        name, _, value = item.partition(":")
-        if name == "all" and not value:
-            continue
-        if name == "polyphones" and not value:
-            polyphones = True
-        elif name == "first" and not value:
-            first = True
-        elif name == "rare" and not value:
-            characters = COMMON_CHARACTERS
-        elif name == "level" and value.isdigit() and 1 <= int(value) <= 9:
-            level = int(value)
-        elif name == "chars" and _is_positive_number(value):
-            characters = round(float(value) * 1000)
-        else:
-            raise ValueError(
-                f"unknown selection {item!r}: use all, polyphones, level:1-9, chars:N, rare, first"
-            )
-    return Selection(polyphones, level, characters, first)
-
-
-def _is_positive_number(value: str) -> bool:
-    try:
-        number = float(value)
-    except ValueError:
-        return False
-    return 0 < number < math.inf  # chars:1e400 is no number of characters
 
 
 class Selector:

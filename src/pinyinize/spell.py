@@ -12,7 +12,8 @@ import functools
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
-from enum import Enum
+
+from pinyinize.options import Tones
 
 __all__ = [
     "STYLE_REGISTRY",
@@ -27,16 +28,6 @@ __all__ = [
     "split_syllable",
     "split_word",
 ]
-
-
-class Tones(str, Enum):
-    """How a syllable and its tone are written."""
-
-    MARKS = "marks"  # huán, lǜ, le
-    NUMBERS = "numbers"  # huan2, lv4, le5
-    NONE = "none"  # huan, lü, le
-    ZHUYIN = "zhuyin"  # ㄏㄨㄢˊ, ㄌㄩˋ, ˙ㄌㄜ (bopomofo)
-    INITIALS_FINALS = "initials-finals"  # h uan2, l v4, l e5: phones for a TTS front end
 
 
 _TONE_MARKS: dict[str, tuple[str, ...]] = {

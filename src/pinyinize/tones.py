@@ -20,17 +20,11 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from enum import Enum
 
+from pinyinize.options import Mode
 from pinyinize.types import Document, Source, Syllable, Token
 
 __all__ = ["MODE_RULES", "Mode", "ToneRules"]
-
-
-class Mode(str, Enum):
-    DICTIONARY = "dictionary"
-    TEXTBOOK = "textbook"
-    SPOKEN = "spoken"
 
 
 @dataclass(slots=True)

@@ -15,10 +15,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pinyinize import InputError
-from pinyinize.formats import DocumentOptions, annotate_document, strip_document
+from pinyinize.formats import annotate_document, strip_document
 from pinyinize.formats import html as html_format
 from pinyinize.formats.html import STYLESHEET
 from pinyinize.formats.limits import MAX_DOCUMENT_BYTES, MAX_EPUB_ENTRY_BYTES
+from pinyinize.options import AnnotationOptions
 from pinyinize.render import Format
 from pinyinize.select import parse_selection
 from pinyinize.spell import Tones
@@ -26,12 +27,12 @@ from pinyinize.tones import Mode
 
 from ._zips import RawEntry, deflated, raw_zip, stored, zeros_bomb
 
-RUBY = DocumentOptions(format=Format.RUBY)
-INLINE = DocumentOptions(format=Format.INLINE)
+RUBY = AnnotationOptions(format=Format.RUBY)
+INLINE = AnnotationOptions(format=Format.INLINE)
 OUR_RUBY = '<ruby class="pinyinize">银行<rp>(</rp><rt>yínháng</rt><rp>)</rp></ruby>'
 
 
-def round_trip(annotator, text: str, kind: str, options: DocumentOptions) -> tuple[str, str]:
+def round_trip(annotator, text: str, kind: str, options: AnnotationOptions) -> tuple[str, str]:
     """(annotated, stripped) of ``text``."""
     annotated = annotate_document(text.encode(), annotator, options, kind=kind)
     stripped = strip_document(annotated, annotator, options, kind=kind)
@@ -79,7 +80,7 @@ def test_our_ruby_in_prose_is_refused_unless_forced(annotator, kind):
     text = f"<p>{OUR_RUBY}和行长</p>" if kind == "html" else f"{OUR_RUBY}和行长\n"
     with pytest.raises(InputError, match="already annotated"):
         annotate_document(text.encode(), annotator, RUBY, kind=kind)
-    forced = DocumentOptions(format=Format.RUBY, force=True)
+    forced = AnnotationOptions(format=Format.RUBY, force=True)
     output = annotate_document(text.encode(), annotator, forced, kind=kind).decode()
     assert output.count(OUR_RUBY) == 1 and "行长<rp>" in output  # ours kept, not doubled
 
@@ -200,7 +201,7 @@ SCALING_CASES = [(kind, piece) for kind, pieces in PIECES.items() for piece in p
 
 @pytest.mark.parametrize(("kind", "piece"), SCALING_CASES)
 def test_annotate_and_strip_scale_linearly(annotator, kind, piece):
-    options = DocumentOptions(format=FORMATS[kind])
+    options = AnnotationOptions(format=FORMATS[kind])
 
     def make(size: int) -> bytes:
         return (PREFIX.get(kind, "银行") + piece * max(1, size // len(piece))).encode()
@@ -305,7 +306,7 @@ def test_documents_over_the_limit_are_refused(annotator, kind):
     data = b"a" * (MAX_DOCUMENT_BYTES + 1)
     for transform in (annotate_document, strip_document):
         with pytest.raises(InputError, match=r"document too large \(33,554,433 bytes"):
-            transform(data, annotator, DocumentOptions(), kind=kind)
+            transform(data, annotator, AnnotationOptions(), kind=kind)
 
 
 # --- strip(annotate(x)) == x on random documents of each format -------------------------
@@ -366,9 +367,9 @@ def documents(draw: st.DrawFn, kind: str) -> str:
 
 
 @st.composite
-def document_options(draw: st.DrawFn, kind: str) -> DocumentOptions:
+def document_options(draw: st.DrawFn, kind: str) -> AnnotationOptions:
     tones = draw(st.sampled_from(list(Tones)))
-    return DocumentOptions(
+    return AnnotationOptions(
         format=draw(st.sampled_from(DOCUMENT_FORMATS[kind])),
         tones=tones,
         mode=draw(st.sampled_from(list(Mode))),
@@ -376,7 +377,7 @@ def document_options(draw: st.DrawFn, kind: str) -> DocumentOptions:
         # Issue 11 item 7: strip of the text itself (strip.py, not the document formats)
         # does not yet know the capitals of initials-finals with orthography.
         orthography=tones is not Tones.INITIALS_FINALS and draw(st.booleans()),
-        select=draw(st.sampled_from([None, *map(parse_selection, ["first", "polyphones"])])),
+        selection=draw(st.sampled_from([*map(parse_selection, ["all", "first", "polyphones"])])),
     )
 
 
@@ -386,7 +387,7 @@ def test_strip_inverts_annotate_on_random_documents(annotator, kind):
 
     @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
     @given(text=documents(kind), options=document_options(kind))
-    def round_trip_holds(text: str, options: DocumentOptions) -> None:
+    def round_trip_holds(text: str, options: AnnotationOptions) -> None:
         data = text.encode()
         try:
             annotated = annotate_document(data, annotator, options, kind=kind)

@@ -126,9 +126,9 @@ def test_src_has_no_import_cycles():
 
 def test_the_renderers_import_their_options_from_the_ground_floor():
     graph = import_graph(PACKAGE)
-    assert "pinyinize.render.options" in graph["pinyinize.render.inline"]
-    assert graph["pinyinize.render.options"] <= {"pinyinize.spell"}
-    for child in ("inline", "json", "pinyin", "ruby", "words", "options"):
+    assert "pinyinize.options" in graph["pinyinize.render.inline"]
+    assert graph["pinyinize.options"] == set()
+    for child in ("inline", "json", "pinyin", "ruby", "pieces"):
         assert "pinyinize.render" not in graph[f"pinyinize.render.{child}"], child
 
 

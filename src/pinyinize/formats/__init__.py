@@ -13,13 +13,11 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from pinyinize.errors import InputError
-from pinyinize.formats._runs import DocumentOptions
+from pinyinize.options import AnnotationOptions, Format
 from pinyinize.pipeline import Annotator
-from pinyinize.render import Format
 
 __all__ = [
     "DOCUMENT_TYPES",
-    "DocumentOptions",
     "DocumentType",
     "annotate_document",
     "detect",
@@ -27,7 +25,7 @@ __all__ = [
     "strip_document",
 ]
 
-Transform = Callable[[bytes, Annotator, DocumentOptions], bytes]
+Transform = Callable[[bytes, Annotator, AnnotationOptions], bytes]
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +57,7 @@ def detect(file_name: str | None) -> str:
     return "text"
 
 
-def resolve(name: str, options: DocumentOptions) -> tuple[DocumentType, DocumentOptions]:
+def resolve(name: str, options: AnnotationOptions) -> tuple[DocumentType, AnnotationOptions]:
     """The document type and options with the format filled in (and checked)."""
     try:
         document_type = DOCUMENT_TYPES[name]
@@ -67,7 +65,7 @@ def resolve(name: str, options: DocumentOptions) -> tuple[DocumentType, Document
         known = sorted(DOCUMENT_TYPES)
         raise InputError(f"unknown document type {name!r}; known: {known}") from None
     if options.format is None:
-        options = _with_format(options, document_type.formats[0])
+        options = options.replace(format=document_type.formats[0])
     elif options.format not in document_type.formats:
         formats = ", ".join(f.value for f in document_type.formats)
         raise InputError(
@@ -77,7 +75,7 @@ def resolve(name: str, options: DocumentOptions) -> tuple[DocumentType, Document
 
 
 def annotate_document(
-    data: bytes, annotator: Annotator, options: DocumentOptions, *, kind: str = "text"
+    data: bytes, annotator: Annotator, options: AnnotationOptions, *, kind: str = "text"
 ) -> bytes:
     """Annotate a whole document of type ``kind`` (see :data:`DOCUMENT_TYPES`)."""
     document_type, options = resolve(kind, options)
@@ -85,17 +83,11 @@ def annotate_document(
 
 
 def strip_document(
-    data: bytes, annotator: Annotator, options: DocumentOptions, *, kind: str = "text"
+    data: bytes, annotator: Annotator, options: AnnotationOptions, *, kind: str = "text"
 ) -> bytes:
     """Remove what :func:`annotate_document` added, giving back the original bytes."""
     document_type, options = resolve(kind, options)
     return document_type.strip(data, annotator, options)
-
-
-def _with_format(options: DocumentOptions, format: Format) -> DocumentOptions:
-    from dataclasses import replace
-
-    return replace(options, format=format)
 
 
 def _register_builtins() -> None:

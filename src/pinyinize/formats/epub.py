@@ -25,7 +25,6 @@ from urllib.parse import unquote
 from xml.etree import ElementTree
 
 from pinyinize.errors import InputError
-from pinyinize.formats._runs import DocumentOptions, Session
 from pinyinize.formats.decode import decode
 from pinyinize.formats.html import annotate_html, strip_html
 from pinyinize.formats.limits import (
@@ -34,8 +33,9 @@ from pinyinize.formats.limits import (
     MAX_EPUB_TOTAL_BYTES,
     mebibytes,
 )
+from pinyinize.formats.session import Session
+from pinyinize.options import AnnotationOptions, Format
 from pinyinize.pipeline import Annotator
-from pinyinize.render import Format
 
 __all__ = ["annotate_document", "content_documents", "strip_document"]
 
@@ -160,7 +160,7 @@ def _name_errors(name: str, work: Callable[[], str]) -> str:
         raise InputError(f"{name}:{error}") from None
 
 
-def annotate_document(data: bytes, annotator: Annotator, options: DocumentOptions) -> bytes:
+def annotate_document(data: bytes, annotator: Annotator, options: AnnotationOptions) -> bytes:
     """Annotate the book; ``first`` counts across all its documents, in zip order."""
     session = Session(annotator, options, options.format or Format.RUBY)
     return _rewrite(
@@ -168,6 +168,6 @@ def annotate_document(data: bytes, annotator: Annotator, options: DocumentOption
     )
 
 
-def strip_document(data: bytes, annotator: Annotator, options: DocumentOptions) -> bytes:
+def strip_document(data: bytes, annotator: Annotator, options: AnnotationOptions) -> bytes:
     session = Session(annotator, options, options.format or Format.RUBY)
     return _rewrite(data, lambda _name, text: strip_html(text, session))

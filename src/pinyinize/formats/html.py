@@ -15,10 +15,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from pinyinize.formats._html_tokens import Kind, tokenize
-from pinyinize.formats._runs import DocumentOptions, Session, line_and_column
 from pinyinize.formats.decode import decode
+from pinyinize.formats.session import Session, line_and_column
+from pinyinize.options import AnnotationOptions, Format
 from pinyinize.pipeline import Annotator
-from pinyinize.render import Format
 
 __all__ = [
     "STYLESHEET",
@@ -131,11 +131,11 @@ def _locator(source: str, start: int) -> Callable[[int], str]:
     return where
 
 
-def annotate_document(data: bytes, annotator: Annotator, options: DocumentOptions) -> bytes:
+def annotate_document(data: bytes, annotator: Annotator, options: AnnotationOptions) -> bytes:
     session = Session(annotator, options, options.format or Format.RUBY)
     return annotate_html(decode(data), session).encode("utf-8")
 
 
-def strip_document(data: bytes, annotator: Annotator, options: DocumentOptions) -> bytes:
+def strip_document(data: bytes, annotator: Annotator, options: AnnotationOptions) -> bytes:
     session = Session(annotator, options, options.format or Format.RUBY)
     return strip_html(decode(data), session).encode("utf-8")

@@ -17,10 +17,10 @@ from collections.abc import Iterator
 
 from pinyinize.errors import InputError
 from pinyinize.formats._markdown_inline import kept_spans
-from pinyinize.formats._runs import DocumentOptions, Session, change_spans
 from pinyinize.formats.decode import decode
+from pinyinize.formats.session import Session, change_spans
+from pinyinize.options import AnnotationOptions, Format
 from pinyinize.pipeline import Annotator
-from pinyinize.render import Format
 
 __all__ = [
     "annotate_document",
@@ -100,13 +100,13 @@ def text_regions(text: str, session: Session) -> Iterator[tuple[int, int]]:
             position = kept_end
 
 
-def annotate_document(data: bytes, annotator: Annotator, options: DocumentOptions) -> bytes:
+def annotate_document(data: bytes, annotator: Annotator, options: AnnotationOptions) -> bytes:
     session = Session(annotator, options, options.format or Format.INLINE)
     text = decode(data)
     return change_spans(text, text_regions(text, session), session.annotate).encode("utf-8")
 
 
-def strip_document(data: bytes, annotator: Annotator, options: DocumentOptions) -> bytes:
+def strip_document(data: bytes, annotator: Annotator, options: AnnotationOptions) -> bytes:
     session = Session(annotator, options, options.format or Format.INLINE)
     text = decode(data)
     return change_spans(text, text_regions(text, session), session.strip).encode("utf-8")

@@ -15,10 +15,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from pinyinize.formats._runs import DocumentOptions, Session, change_spans
 from pinyinize.formats.decode import decode
+from pinyinize.formats.session import Session, change_spans
+from pinyinize.options import AnnotationOptions, Format
 from pinyinize.pipeline import Annotator
-from pinyinize.render import Format
 
 __all__ = ["annotate_srt", "annotate_vtt", "cue_texts", "strip_srt", "strip_vtt", "text_regions"]
 
@@ -75,21 +75,21 @@ def _cue_regions(
         yield region_start, end
 
 
-def _session(annotator: Annotator, options: DocumentOptions, webvtt: bool) -> Session:
+def _session(annotator: Annotator, options: AnnotationOptions, webvtt: bool) -> Session:
     format = options.format or Format.INLINE
     if webvtt:
         return Session(annotator, options, format, ruby_opening=VTT_RUBY, parentheses=False)
     return Session(annotator, options, format)
 
 
-def _annotate(data: bytes, annotator: Annotator, options: DocumentOptions, webvtt: bool) -> bytes:
+def _annotate(data: bytes, annotator: Annotator, options: AnnotationOptions, webvtt: bool) -> bytes:
     session = _session(annotator, options, webvtt)
     text = decode(data)
     regions = text_regions(text, session, webvtt=webvtt)
     return change_spans(text, regions, session.annotate).encode("utf-8")
 
 
-def _strip(data: bytes, annotator: Annotator, options: DocumentOptions, webvtt: bool) -> bytes:
+def _strip(data: bytes, annotator: Annotator, options: AnnotationOptions, webvtt: bool) -> bytes:
     session = _session(annotator, options, webvtt)
     text = decode(data)
     return change_spans(text, text_regions(text, session, webvtt=webvtt), session.strip).encode(
@@ -97,17 +97,17 @@ def _strip(data: bytes, annotator: Annotator, options: DocumentOptions, webvtt: 
     )
 
 
-def annotate_srt(data: bytes, annotator: Annotator, options: DocumentOptions) -> bytes:
+def annotate_srt(data: bytes, annotator: Annotator, options: AnnotationOptions) -> bytes:
     return _annotate(data, annotator, options, webvtt=False)
 
 
-def strip_srt(data: bytes, annotator: Annotator, options: DocumentOptions) -> bytes:
+def strip_srt(data: bytes, annotator: Annotator, options: AnnotationOptions) -> bytes:
     return _strip(data, annotator, options, webvtt=False)
 
 
-def annotate_vtt(data: bytes, annotator: Annotator, options: DocumentOptions) -> bytes:
+def annotate_vtt(data: bytes, annotator: Annotator, options: AnnotationOptions) -> bytes:
     return _annotate(data, annotator, options, webvtt=True)
 
 
-def strip_vtt(data: bytes, annotator: Annotator, options: DocumentOptions) -> bytes:
+def strip_vtt(data: bytes, annotator: Annotator, options: AnnotationOptions) -> bytes:
     return _strip(data, annotator, options, webvtt=True)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from pinyinize.options import Format, RenderOptions
 from pinyinize.render.inline import render_inline
 from pinyinize.render.json import render_json
-from pinyinize.render.options import Format, RenderOptions
 from pinyinize.render.pinyin import render_pinyin
 from pinyinize.render.ruby import render_ruby
 from pinyinize.types import Document

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from pinyinize.render.options import RenderOptions
+from pinyinize.options import RenderOptions
 from pinyinize.spell import spell
 from pinyinize.types import Document, Syllable, Token
 

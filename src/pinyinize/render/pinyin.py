@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from pinyinize.render.options import RenderOptions
-from pinyinize.render.words import pieces
+from pinyinize.options import RenderOptions
+from pinyinize.render.pieces import pieces
 from pinyinize.types import Document
 
 

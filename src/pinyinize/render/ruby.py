@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from html import escape
 
-from pinyinize.render.options import RenderOptions
-from pinyinize.render.words import Piece, pieces
+from pinyinize.options import RenderOptions
+from pinyinize.render.pieces import Piece, pieces
 from pinyinize.types import Document
 
 

@@ -10,7 +10,6 @@ model (:class:`pinyinize.server.service.Service`).
 
 from __future__ import annotations
 
-import itertools
 import re
 import sys
 import traceback
@@ -21,24 +20,18 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 import pinyinize
+from pinyinize.alternatives import word_readings
 from pinyinize.check import check
-from pinyinize.errors import InputError, PinyinizeError
-from pinyinize.pipeline import Annotator
-from pinyinize.render import Format
-from pinyinize.render.words import pieces
+from pinyinize.errors import PinyinizeError
+from pinyinize.options import AnnotationOptions, Format, Mode, Tones, parse_selection
 from pinyinize.scan import HAN_RANGES
-from pinyinize.select import Selector, parse_selection
 from pinyinize.server.service import Service
 from pinyinize.server.workers import Reply, WorkerPool
-from pinyinize.spell import Tones, spell, spell_word
-from pinyinize.tones import Mode
-from pinyinize.types import Syllable
 
-__all__ = ["describe", "error_body", "handle", "router"]
+__all__ = ["annotation_options", "describe", "error_body", "handle", "router"]
 
 MAX_USER_WORDS = 1000
 MAX_WORD_LENGTH = 32
-MAX_ALTERNATIVES = 24  # readings offered for one word (the product of its characters')
 # format json writes an object of ~130 bytes or more per Han character (a test holds it to
 # this floor), ~200 bytes per character of Chinese text in all.
 JSON_BYTES_PER_HAN = 100
@@ -187,22 +180,19 @@ class Health(BaseModel):
 # --- the work, in a worker process ----------------------------------------------------------
 
 
+def annotation_options(body: AnnotateOptions) -> AnnotationOptions:
+    """How to annotate, as a request asks (its selection was checked when it was read)."""
+    fields = {"format", "tones", "mode", "per_character", "orthography", "select", "force"}
+    return AnnotationOptions.parse(**body.model_dump(include=fields))
+
+
 def _annotate(service: Service, body: AnnotateRequest) -> BaseModel | bytes:
     if body.format is Format.JSON:  # refuse at once what could only be refused at the end
         at_least = JSON_BYTES_PER_HAN * count_han(body.text)
         if at_least > service.max_response_bytes:
             raise ResponseTooLarge(at_least, service.max_response_bytes, at_least=True)
     annotator = service.annotator_for(body.user_dict)
-    result = annotator.annotate(
-        body.text,
-        format=body.format,
-        tones=body.tones,
-        mode=body.mode,
-        per_character=body.per_character,
-        orthography=body.orthography,
-        select=body.select,
-        force=body.force,
-    )
+    result = annotator.annotate(body.text, annotation_options(body))
     if body.format is Format.JSON:  # already JSON: spliced in, not parsed again
         return b'{"format":"json","result":' + result.encode("utf-8") + b"}"
     return AnnotateResponse(format=body.format, result=result)
@@ -210,12 +200,9 @@ def _annotate(service: Service, body: AnnotateRequest) -> BaseModel | bytes:
 
 def _pieces(service: Service, body: AnnotateOptions) -> PiecesResponse:
     annotator = service.annotator_for(body.user_dict)
-    # One document (not the chunks annotate uses) so that offsets count from the start.
-    document = annotator.analyze(body.text, mode=body.mode)
-    document = Selector(annotator.lexicon, parse_selection(body.select))(document, set())
     result: list[Piece] = []
     start = 0
-    for piece in pieces(document, body.tones, body.orthography):
+    for piece in annotator.pieces(body.text, annotation_options(body)):
         result.append(
             Piece(
                 text=piece.text, start=start, pinyin=piece.pinyin, syllables=list(piece.syllables)
@@ -234,8 +221,12 @@ def _check(service: Service, body: CheckRequest) -> CheckResponse:
     return CheckResponse(problems=[problem.as_dict() for problem in problems])
 
 
-def _readings_with_words(service: Service, body: ReadingsRequest) -> ReadingsResponse:
-    return _readings(service.annotator_for(body.user_dict), body)
+def _readings(service: Service, body: ReadingsRequest) -> ReadingsResponse:
+    annotator = service.annotator_for(body.user_dict)
+    found = word_readings(
+        annotator, body.word, body.context, body.start, tones=body.tones, mode=body.mode
+    )
+    return ReadingsResponse.model_validate(found, from_attributes=True)
 
 
 Work = Callable[[Service, Any], "BaseModel | bytes"]
@@ -244,7 +235,7 @@ ENDPOINTS: dict[str, tuple[type[BaseModel], Work]] = {
     "pieces": (AnnotateOptions, _pieces),
     "strip": (StripRequest, _strip),
     "check": (CheckRequest, _check),
-    "readings": (ReadingsRequest, _readings_with_words),
+    "readings": (ReadingsRequest, _readings),
 }
 
 
@@ -386,80 +377,3 @@ async def readings_get(request: Request, query: Annotated[ReadingsQuery, Query()
 async def readings_post(request: Request) -> Response:
     """The readings a word has in context and the ones it could have."""
     return await _forward(request, "readings", await request.body())
-
-
-def _readings(annotator: Annotator, body: ReadingsQuery) -> ReadingsResponse:
-    context = body.context if body.context is not None else body.word
-    start = body.start if body.start is not None else context.find(body.word)
-    end = start + len(body.word)
-    if start < 0 or context[start:end] != body.word:
-        where = "in the context" if body.start is None else f"at offset {start} of the context"
-        raise InputError(f"the word {body.word!r} is not {where}")
-    span = _syllables(annotator, context, start, end, body.mode)
-    per_char = [
-        s.candidates if s is not None else annotator.lexicon.candidates(char)
-        for char, s in zip(body.word, span, strict=True)
-    ]
-    current = None
-    if all(s is not None and s.complete for s in span):
-        current = _word_reading([s.reading for s in span if s and s.reading], body.tones)
-    # Alternatives are citation readings, one per character, as a user dictionary holds them
-    # (the mode's tone rules and erhua apply on top): the dictionary-mode analysis gives them.
-    if body.mode is not Mode.DICTIONARY:
-        span = _syllables(annotator, context, start, end, Mode.DICTIONARY)
-    base = [s.reading if s is not None and s.reading else "" for s in span]
-    return ReadingsResponse(
-        word=body.word,
-        start=start,
-        current=current,
-        candidates=_alternatives(annotator, body.word, per_char, base, body.tones),
-        characters=[
-            CharacterReadings(char=char, candidates=[spell(r, body.tones) for r in readings])
-            for char, readings in zip(body.word, per_char, strict=True)
-        ],
-    )
-
-
-def _syllables(
-    annotator: Annotator, context: str, start: int, end: int, mode: Mode
-) -> list[Syllable | None]:
-    """The syllables of context[start:end] (None for a character that has none)."""
-    document = annotator.analyze(context, mode=mode)
-    syllables = {s.offset: s for token in document.tokens for s in token.syllables}
-    return [syllables.get(offset) for offset in range(start, end)]
-
-
-def _word_reading(readings: list[str], tones: Tones) -> WordReading:
-    return WordReading(pinyin=spell_word(readings, tones), readings=readings)
-
-
-def _alternatives(
-    annotator: Annotator,
-    word: str,
-    per_char: list[tuple[str, ...]],
-    base: list[str],
-    tones: Tones,
-) -> list[WordReading]:
-    """The reading in context, the lexicon's, then that one with one character read otherwise.
-
-    One change at a time keeps the list short and meaningful (every combination of 家庭教育's
-    readings is 40 strings, most of them nonsense); a second change is a second pick.
-    """
-    entry = annotator.lexicon.word(word)
-    first = [base] if all(base) else []
-    if entry is not None and entry.readings and len(entry.readings) == len(word):
-        first.append(list(entry.readings))
-    changed = (
-        [*base[:i], reading, *base[i + 1 :]]
-        for i, readings in enumerate(per_char)
-        for reading in readings
-    )
-    seen: set[tuple[str, ...]] = set()
-    result: list[WordReading] = []
-    for readings in itertools.chain(first, changed if all(base) else ()):
-        if len(result) == MAX_ALTERNATIVES:
-            break
-        if tuple(readings) not in seen:
-            seen.add(tuple(readings))
-            result.append(_word_reading(readings, tones))
-    return result

@@ -11,19 +11,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from typing import Any
 
 from pinyinize.errors import InputError
+from pinyinize.options import AnnotationOptions, Format
 from pinyinize.pipeline import Annotator
-from pinyinize.render import Format
 from pinyinize.scan import HAN_RANGES
-from pinyinize.select import Selection
-from pinyinize.spell import Tones
-from pinyinize.tones import Mode
 
 __all__ = [
-    "DocumentOptions",
     "Session",
     "change_between",
     "change_spans",
@@ -64,33 +58,6 @@ def change_between(pattern: re.Pattern[str], text: str, change: Callable[[str], 
     return "".join(parts)
 
 
-@dataclass(frozen=True, slots=True)
-class DocumentOptions:
-    """How to annotate a document; ``format`` None means the document type's default."""
-
-    format: Format | None = None
-    tones: Tones = Tones.MARKS
-    mode: Mode = Mode.DICTIONARY
-    per_character: bool = False
-    orthography: bool = False
-    select: Selection | None = None
-    force: bool = False
-
-    def annotate(self, annotator: Annotator, text: str, **overrides: Any) -> str:
-        """``annotator.annotate(text)`` with these options; ``overrides`` (a document's own
-        format, ``force``, the ``seen`` set of ``first``) win."""
-        arguments: dict[str, Any] = {
-            "format": self.format or Format.INLINE,
-            "tones": self.tones,
-            "mode": self.mode,
-            "per_character": self.per_character,
-            "orthography": self.orthography,
-            "select": self.select,
-            "force": self.force,
-        }
-        return annotator.annotate(text, **(arguments | overrides))
-
-
 def has_han(text: str) -> bool:
     return HAN.search(text) is not None
 
@@ -127,7 +94,7 @@ class Session:
     def __init__(
         self,
         annotator: Annotator,
-        options: DocumentOptions,
+        options: AnnotationOptions,
         format: Format,
         *,
         ruby_opening: str = f'<ruby class="{RUBY_CLASS}">',
@@ -136,6 +103,9 @@ class Session:
         self.annotator = annotator
         self.options = options
         self.format = format
+        # Each run is checked for annotations as a whole in annotate(), then written a
+        # stretch at a time in the document's format.
+        self._per_stretch = options.replace(format=format, force=True)
         self.ruby_opening = ruby_opening
         self.parentheses = parentheses
         self.ours: re.Pattern[str] | None = (
@@ -173,13 +143,7 @@ class Session:
     def _annotate_plain(self, text: str) -> str:
         if not has_han(text):
             return text
-        annotated = self.options.annotate(
-            self.annotator,
-            text,
-            format=self.format,
-            force=True,  # checked for the whole run in annotate()
-            seen=self.seen,
-        )
+        annotated = self.annotator.annotate(text, self._per_stretch, seen=self.seen)
         if self.format is Format.RUBY:
             annotated = annotated.replace("<ruby>", self.ruby_opening)
             if not self.parentheses:

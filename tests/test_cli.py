@@ -137,3 +137,22 @@ def test_real_process_pipeline():
     command = [sys.executable, "-m", "pinyinize.cli", "annotate"]
     annotated = subprocess.run(command, input="两岸".encode(), capture_output=True, check=True)
     assert annotated.stdout.decode() == "两岸(liǎng'àn)"
+
+
+def test_serve_passes_its_limits_to_the_server(monkeypatch):
+    pytest.importorskip("fastapi", reason="the serve extra is not installed")
+    import pinyinize.server
+
+    started = {}
+    monkeypatch.setattr(
+        pinyinize.server, "serve", lambda host, port, limits: started.update(limits=limits)
+    )
+    command = ["serve", "--port", "0", "--workers", "3", "--max-response", "5000", "--timeout", "2"]
+    result = CliRunner().invoke(main, command)
+    assert result.exit_code == 0, result.output
+    limits = started["limits"]
+    assert (limits.workers, limits.max_response_bytes, limits.timeout) == (3, 5000, 2.0)
+    help_text = CliRunner().invoke(main, ["serve", "--help"]).output
+    for option in ("--port", "--workers", "--max-response", "--max-body", "--timeout"):
+        line = next(line for line in help_text.splitlines() if line.strip().startswith(option))
+        assert len(line.split()) > 2, f"{option} has no help"

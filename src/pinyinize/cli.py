@@ -21,6 +21,7 @@ failed or killed run leaves the old file as it was, never an empty or partial on
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import json
 import os
@@ -447,7 +448,13 @@ def _describe(problem: Problem) -> str:
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port to listen on (0: any free port).",
+)
 @click.option(
     "--max-body",
     default=1_000_000,
@@ -460,10 +467,25 @@ def _describe(problem: Problem) -> str:
     default=10.0,
     show_default=True,
     type=click.FloatRange(0, min_open=True),
-    help="Seconds of work one request may take (503 after it).",
+    help="Seconds of work one request may take (503 after it; its worker is replaced).",
 )
-def serve(host: str, port: int, max_body: int, timeout: float) -> None:
-    """Serve the JSON API (/api, /openapi.json) and the web page (/) over one Annotator."""
+@click.option(
+    "--workers",
+    type=click.IntRange(1),
+    help="Worker processes that do the annotating [default: one per core, 2 to 4].",
+)
+@click.option(
+    "--max-response",
+    default=10_000_000,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Largest response body, in bytes (413 above it).",
+)
+def serve(
+    host: str, port: int, max_body: int, timeout: float, workers: int | None, max_response: int
+) -> None:
+    """Serve the JSON API (/api, /openapi.json) and the web page (/) from worker processes
+    that share one loaded lexicon and model."""
     try:
         from pinyinize.server import Limits
         from pinyinize.server import serve as run_server
@@ -471,7 +493,10 @@ def serve(host: str, port: int, max_body: int, timeout: float) -> None:
         raise click.ClickException(
             f"the web service needs the serve extra: pip install 'pinyinize[serve]' ({error})"
         ) from None
-    run_server(host, port, Limits(max_body_bytes=max_body, timeout=timeout))
+    limits = Limits(max_body_bytes=max_body, timeout=timeout, max_response_bytes=max_response)
+    if workers is not None:
+        limits = dataclasses.replace(limits, workers=workers)
+    run_server(host, port, limits)
 
 
 BATCH_EXAMPLES = """

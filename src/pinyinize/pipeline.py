@@ -95,7 +95,7 @@ class Annotator:
         self._lexicon = lexicon
         self._disambiguator = disambiguator
         self._stages: dict[str, Stage] | None = None
-        self._tone_rules = {mode: ToneRules(mode) for mode in Mode}
+        self._tone_rules = {mode: ToneRules(mode, lexicon) for mode in Mode}
 
     @property
     def lexicon(self) -> Lexicon:

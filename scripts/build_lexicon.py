@@ -325,7 +325,9 @@ class WordSources:
 
 
 def load_word_sources(char_readings: dict[str, list[str]], stats: Counter[str]) -> WordSources:
-    def table(source: Mapping[str, list[list[str]]], name: str) -> dict[str, str]:
+    def usable(source: Mapping[str, list[list[str]]], name: str) -> dict[str, str]:
+        """The source's words that are Han, not too long, and read with their characters'
+        readings, as numbered readings."""
         readings = {}
         for word, syllables in source.items():
             if not 2 <= len(word) <= MAX_WORD_LENGTH or not all(is_han(c) for c in word):
@@ -346,9 +348,9 @@ def load_word_sources(char_readings: dict[str, list[str]], stats: Counter[str]) 
             cedict[word] = options
     curated = json.loads((Path(pypinyin.__file__).parent / "phrases_dict.json").read_text("utf-8"))
     return WordSources(
-        table(curated, "curated phrases"),
-        table(large_pinyin.phrases_dict, "large phrases"),
-        table({w: [[r] for r in rs] for w, rs in pinyin_pro.words.items()}, "pinyin-pro words"),
+        usable(curated, "curated phrases"),
+        usable(large_pinyin.phrases_dict, "large phrases"),
+        usable({w: [[r] for r in rs] for w, rs in pinyin_pro.words.items()}, "pinyin-pro words"),
         cedict,
     )
 
@@ -363,9 +365,9 @@ def light_reading(word: str, reading: str, sources: WordSources) -> str:
 
     A full-tone syllable is written neutral when CC-CEDICT gives it only the neutral tone
     (衣服 yīfu, 舒服 shūfu), or when two of CC-CEDICT, pinyin-pro and phrase-pinyin-data
-    write it neutral (头发 tóufa).  Where CC-CEDICT gives both and
-    no other source the neutral tone, the toned reading stays; reading_decisions.tsv decides
-    the everyday words among them (东西 dōngxi, 告诉 gàosu).
+    write it neutral (头发 tóufa).  Where CC-CEDICT gives both and no other source the
+    neutral tone, the toned reading stays; reading_decisions.tsv decides the everyday words
+    among them (东西 dōngxi, 告诉 gàosu).
     """
     syllables = reading.split()
     cedict = sources.cedict.get(word)

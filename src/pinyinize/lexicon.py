@@ -6,6 +6,9 @@ read on first use, never at import.  Its tables are plain sorted text with a for
 * ``chars.tsv``: ``char<TAB>reading:count ...<TAB>tgh index<TAB>simplified``
 * ``words.npz``: the word table, column by column (see :class:`WordTable`): loading it is a
   few C-level splits instead of half a million parsed lines, which keeps the first call fast.
+* ``neutral.tsv``: ``word<TAB>reading`` for the words whose lexical neutral tones (衣服 yīfu)
+  replace the reading ``words.npz`` gives.  It is derived from CC-CEDICT, so it is kept
+  apart, under CC-CEDICT's licence (CC BY-SA 4.0, see NOTICE.md).
 """
 
 from __future__ import annotations
@@ -82,6 +85,7 @@ class Lexicon:
         chars: Mapping[str, CharEntry],
         words: WordTable,
         hsk: Mapping[tuple[str, str], int] | None = None,
+        neutral: Mapping[str, str] | None = None,
     ) -> None:
         # Rows of plain tuples rather than the CharEntry objects: like the word columns below,
         # they then drop out of the garbage collector's walks (tens of thousands of them).
@@ -94,9 +98,9 @@ class Lexicon:
         # walks a list of half a million items on every full collection, which took a quarter
         # of the time of a long text.
         self._pos = tuple(words.pos)
-        self._readings = tuple(words.readings)
         self._frequency_column = tuple(words.frequencies)
         self._index = dict(zip(words.words, range(len(words.words)), strict=True))
+        self._readings = tuple(_with_neutral_tones(words.readings, self._index, neutral or {}))
         self._hsk = hsk or {}  # (word or char, "word"|"char") → HSK 3.0 level, 7 = band 7-9
         # The segmenter's hot loop reads these two directly: word → frequency, and for each
         # first two characters the longest word that starts with them.  Keyed by two
@@ -122,9 +126,11 @@ class Lexicon:
         chars_path: str | Path,
         words_path: str | Path,
         hsk_path: str | Path | None = None,
+        neutral_path: str | Path | None = None,
     ) -> Lexicon:
         hsk = read_hsk(Path(hsk_path)) if hsk_path is not None else None
-        return cls(read_chars(Path(chars_path)), read_word_table(Path(words_path)), hsk)
+        neutral = read_neutral(Path(neutral_path)) if neutral_path is not None else None
+        return cls(read_chars(Path(chars_path)), read_word_table(Path(words_path)), hsk, neutral)
 
     def char(self, char: str) -> CharEntry | None:
         row = self._char_row(char)
@@ -172,6 +178,21 @@ class Lexicon:
         return word in self._index
 
 
+def _with_neutral_tones(
+    readings: list[str], index: Mapping[str, int], neutral: Mapping[str, str]
+) -> list[str]:
+    """The word table's readings with the neutral-tone table's replacing theirs."""
+    if not neutral:
+        return readings
+    readings = list(readings)
+    for word, reading in neutral.items():
+        position = index.get(word)
+        if position is None:
+            raise DataError(f"neutral-tone table: {word} is not in the word table")
+        readings[position] = reading
+    return readings
+
+
 def longest_words_by_pair(words: Iterable[str]) -> dict[str, int]:
     """For each pair of characters that starts a word of two or more, that longest length."""
     longest: dict[str, int] = {}
@@ -190,8 +211,9 @@ def _load_default() -> Lexicon:
         resources.as_file(data / "chars.tsv") as chars,
         resources.as_file(data / "words.npz") as words,
         resources.as_file(data / "hsk.tsv") as hsk,
+        resources.as_file(data / "neutral.tsv") as neutral,
     ):
-        return Lexicon.from_files(chars, words, hsk)
+        return Lexicon.from_files(chars, words, hsk, neutral)
 
 
 def _rows(lines: Iterable[str], path: Path, columns: int) -> Iterator[list[str]]:
@@ -269,3 +291,17 @@ def read_hsk(path: Path) -> dict[tuple[str, str], int]:
             return {(item, kind): int(level) for item, level, kind in _rows(lines, path, 3)}
     except (OSError, ValueError) as error:
         raise DataError(f"cannot read HSK table {path}: {error}") from error
+
+
+def read_neutral(path: Path) -> dict[str, str]:
+    """``word<TAB>reading`` rows of the neutral-tone table."""
+    try:
+        with path.open(encoding="utf-8") as lines:
+            table = {}
+            for word, reading in _rows(lines, path, 2):
+                if len(reading.split()) != len(word):
+                    raise ValueError(f"{word}: {reading!r} has not one syllable per character")
+                table[word] = reading
+            return table
+    except (OSError, ValueError) as error:
+        raise DataError(f"cannot read neutral-tone table {path}: {error}") from error

@@ -92,7 +92,7 @@ class Annotator:
         self._lexicon = lexicon
         self._disambiguator = disambiguator
         self._stages: dict[str, Stage] | None = None
-        self._tone_rules = {mode: ToneRules(mode) for mode in Mode}
+        self._tone_rules = {mode: ToneRules(mode, lexicon) for mode in Mode}
 
     def with_user_words(self, words: Mapping[str, tuple[str, ...]]) -> Annotator:
         """An Annotator that also knows ``words`` (as :func:`read_user_dictionary` gives them).

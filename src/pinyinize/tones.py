@@ -1,7 +1,9 @@
 """Tone rules stage: the surface tones of a reading convention (a *mode*).
 
-The lexicon and the model give citation readings (一个 yī gè, 你好 nǐ hǎo).  A mode decides
-which changes speech makes are written:
+The lexicon and the model give citation readings (一个 yī gè, 你好 nǐ hǎo).  Every mode
+first writes the lexical neutral tones of the lexicon's words (衣服 yīfu, 东西 dōngxi) where
+the context model, which learnt from toned labels, chose the word's syllable with a full tone
+(头发 tóufà → tóufa).  A mode then decides which changes speech makes are written:
 
 * ``dictionary``: citation tones, lexical neutral tones (桌子 zhuōzi) — GB/T 16159-2012 §6.5.2.
 * ``textbook``: also 一 and 不 with their changed tones (yí gè, bú shì), the neutral 一/不 of
@@ -21,6 +23,7 @@ import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from pinyinize.lexicon import Lexicon
 from pinyinize.options import Mode
 from pinyinize.types import Document, Source, Syllable, Token
 
@@ -215,21 +218,67 @@ MODE_RULES: dict[Mode, tuple[Rule, ...]] = {
 
 
 class ToneRules:
-    """The tone-rule stage for one mode: Document → Document."""
+    """The tone-rule stage for one mode: Document → Document.
 
-    def __init__(self, mode: Mode | str = Mode.DICTIONARY) -> None:
+    ``lexicon`` gives the words' lexical neutral tones (the packaged one when None)."""
+
+    def __init__(self, mode: Mode | str = Mode.DICTIONARY, lexicon: Lexicon | None = None) -> None:
         self.mode = Mode(mode)
         self.rules = MODE_RULES[self.mode]
+        self._lexicon = lexicon
+
+    @property
+    def lexicon(self) -> Lexicon:
+        if self._lexicon is None:
+            self._lexicon = Lexicon.default()
+        return self._lexicon
 
     def __call__(self, document: Document) -> Document:
-        if not self.rules:
-            return document
         tokens = list(document.tokens)
+        lightened = self._lexical_neutral_tones(tokens)
+        if not self.rules:
+            return Document(document.text, tuple(tokens)) if lightened else document
         for phrase in _phrases(tokens):
             for rule in self.rules:
                 rule(phrase)
             _write_back(tokens, phrase)
         return Document(document.text, tuple(tokens))
+
+    def _lexical_neutral_tones(self, tokens: list[Token]) -> bool:
+        """Write a word's neutral-tone syllables where the model chose the same syllable with
+        a full tone; user readings stay.  Returns whether a token changed."""
+        changed = False
+        for number, token in enumerate(tokens):
+            chosen = [s.source is Source.MODEL and s.reading for s in token.syllables]
+            if not any(chosen):
+                continue
+            entry = self.lexicon.word(self.lexicon.simplify(token.text))
+            if entry is None or entry.readings is None:
+                continue
+            syllables = list(token.syllables)
+            for index, (syllable, word_reading) in enumerate(
+                zip(syllables, entry.readings, strict=True)
+            ):
+                reading = syllable.reading
+                light = word_reading.endswith("5") and chosen[index] and reading != word_reading
+                if light and reading is not None and reading[:-1] == word_reading[:-1]:
+                    syllables[index] = _lightened(syllable, word_reading)
+            if syllables != list(token.syllables):
+                tokens[number] = token.with_syllables(tuple(syllables))
+                changed = True
+        return changed
+
+
+def _lightened(syllable: Syllable, reading: str) -> Syllable:
+    return Syllable(
+        syllable.char,
+        syllable.offset,
+        syllable.candidates,
+        reading,
+        Source.RULE,
+        citation=syllable.citation or syllable.reading,
+        merged=syllable.merged,
+    )
 
 
 def _phrases(tokens: list[Token]) -> Iterator[Phrase]:

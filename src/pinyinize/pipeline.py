@@ -14,7 +14,7 @@ from pinyinize.errors import InputError
 from pinyinize.lexicon import Lexicon
 from pinyinize.lookup import LookUp
 from pinyinize.render import Format, RenderOptions, render
-from pinyinize.scan import HAN_RANGES, scan
+from pinyinize.scan import HAN_RANGES, refuse_lone_surrogates, scan
 from pinyinize.segment import Segmenter
 from pinyinize.select import Selection, Selector, parse_selection
 from pinyinize.spell import Tones, spell
@@ -60,6 +60,13 @@ def _break_before(text: str, start: int, stop: int) -> int:
         if last is not None and last.end() > start:
             return last.end()
     return stop  # a Han run longer than the limit: cut it (only its segmentation can suffer)
+
+
+def _require_text(text: object) -> None:
+    """The one check at every entrance: a str, and one that holds only characters."""
+    if not isinstance(text, str):
+        raise TypeError(f"text must be str, not {type(text).__name__}")
+    refuse_lone_surrogates(text)
 
 
 def _default_disambiguator(lexicon: Lexicon) -> Disambiguator:
@@ -128,8 +135,7 @@ class Annotator:
         ``mode`` chooses the reading convention (see :mod:`pinyinize.tones`): citation tones
         (``dictionary``), 一/不 changes and erhua (``textbook``), or all of speech (``spoken``).
         """
-        if not isinstance(text, str):
-            raise TypeError(f"text must be str, not {type(text).__name__}")
+        _require_text(text)
         tone_rules = self._tone_rules[Mode(mode)]
         document = Document(text)
         for name, stage in self.stages.items():
@@ -147,6 +153,7 @@ class Annotator:
     ) -> list[str | None]:
         """One entry per input character: its reading, or None when it is not read as Han
         (or is an erhua 儿 merged into the syllable before it in textbook and spoken modes)."""
+        _require_text(text)  # here too: offsets in errors count from the start of the text
         style = Tones(tones)
         spelled: dict[str, str] = {}  # a text has a few hundred distinct readings
         result: list[str | None] = []
@@ -187,6 +194,7 @@ class Annotator:
         the first occurrence in a whole document given a piece at a time (HTML text nodes,
         subtitle cues); a fresh set per call when None.
         """
+        _require_text(text)
         options = RenderOptions(Tones(tones), per_character, orthography)
         kind = Format(format)
         selector = Selector(
@@ -206,17 +214,21 @@ class Annotator:
     def strip(self, text: str, *, format: Format | str = Format.INLINE) -> str:
         """Remove pinyin annotations (ours or another tool's, doubled ones included) and give
         back the plain text: ``strip(annotate(x)) == x`` for any ``x`` that annotate takes."""
+        _require_text(text)
         kind = Format(format)
         if kind is Format.RUBY:
             return strip_ruby(text)
         if kind is Format.JSON:
-            return strip_json(text)
+            original = strip_json(text)
+            refuse_lone_surrogates(original)  # a JSON escape can hold one: annotate never wrote it
+            return original
         if kind is Format.INLINE:
             return strip_inline(text, self._has_reading)
         raise ValueError("the pinyin format drops the text; it cannot be stripped")
 
     def find_annotations(self, text: str) -> list[tuple[int, str]]:
         """Offsets and texts of inline pinyin annotations already in ``text`` (``好(hǎo)``)."""
+        _require_text(text)
         return [(m.start(), m.group()) for m in find_inline_annotations(text, self._has_reading)]
 
     def refuse_annotated(self, text: str) -> None:

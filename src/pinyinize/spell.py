@@ -17,6 +17,7 @@ from enum import Enum
 __all__ = [
     "STYLE_REGISTRY",
     "Tones",
+    "all_readings",
     "is_reading",
     "is_spelled_word",
     "join_word",
@@ -62,6 +63,21 @@ _READING_RE = re.compile(rf"^(?:(?:{_INITIALS})?(?:{_FINALS})|{_INTERJECTIONS})r
 def is_reading(reading: str) -> bool:
     """True when ``reading`` is a well-formed numbered reading such as ``huan2``."""
     return bool(_READING_RE.match(reading))
+
+
+@functools.cache
+def all_readings() -> frozenset[str]:
+    """Every well-formed numbered reading: what any text can be given, user words included."""
+    initials = ["", *_INITIALS.split("|")[:-1], *"bpmfdtnlgkhjqxrzcsyw"]
+    bodies = [i + f for i in initials for f in _FINALS.split("|")]
+    bodies += _INTERJECTIONS.split("|")
+    return frozenset(
+        reading
+        for body in bodies
+        for erhua in ("", "r")
+        for tone in "12345"
+        if is_reading(reading := f"{body}{erhua}{tone}")
+    )
 
 
 _COMBINING_TONES = "\u0304\u0301\u030c\u0300"  # macron, acute, caron, grave: tones 1-4

@@ -94,6 +94,8 @@ def strip_ruby(text: str) -> str:
     return unescape(_RUBY_MARKUP.sub("", text))
 
 
+# A text has a few thousand distinct words: each is parsed once.
+@functools.lru_cache(maxsize=65536)
 def is_written_word(written: str) -> bool:
     """True when ``written`` is one word as annotate writes it, in any built-in style."""
     parts = _PART_SEPARATOR.split(written)

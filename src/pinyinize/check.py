@@ -20,6 +20,7 @@ the suggested fixes and leaves every other character as it was.
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import re
 import unicodedata
@@ -103,6 +104,7 @@ def repair(annotator: Annotator, text: str) -> str:
 # Inline annotations ---------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=65536)  # a text has a few thousand distinct words
 def _is_pinyin(written: str) -> bool:
     return split_word(written) is not None
 

@@ -98,6 +98,8 @@ class Annotator:
         # The user dictionary and the selection are read now so that their errors surface
         # at construction.
         self._user_words = read_user_dictionary(user_dict) if user_dict is not None else {}
+        # Characters a user word reads: looked up for every group that strip considers.
+        self._user_chars = frozenset("".join(self._user_words))
         self._selection = _as_selection(select)
         self._lexicon = lexicon
         self._disambiguator = disambiguator
@@ -248,4 +250,4 @@ class Annotator:
             )
 
     def _has_reading(self, char: str) -> bool:
-        return bool(self.lexicon.candidates(char)) or any(char in w for w in self._user_words)
+        return char in self._user_chars or bool(self.lexicon.candidates(char))

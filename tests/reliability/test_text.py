@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 import pinyinize
 from pinyinize import Annotator, InputError
+from pinyinize.annotations import is_written_word
 from pinyinize.check import check, repair
 
 # A clause of common characters, polyphones among them, with no punctuation: repeated, it
@@ -60,7 +61,7 @@ def many_annotations(annotator: Annotator, n: int) -> str:
 
 
 def test_check_after_a_long_han_run_scales_linearly(annotator):
-    assert_scales_linearly(one_annotation_after, lambda text: check(annotator, text), 1_000)
+    assert_scales_linearly(one_annotation_after, lambda text: check(annotator, text), 2_000)
 
 
 def test_check_of_many_annotations_scales_linearly(annotator):
@@ -68,7 +69,7 @@ def test_check_of_many_annotations_scales_linearly(annotator):
         return many_annotations(annotator, n)
 
     assert check(annotator, make(500))  # the defects are found
-    assert_scales_linearly(make, lambda text: check(annotator, text), 500)
+    assert_scales_linearly(make, lambda text: check(annotator, text), 1_000)
 
 
 def test_check_of_many_lines_scales_linearly(annotator):
@@ -82,7 +83,7 @@ def test_check_of_ruby_scales_linearly(annotator):
     def make(n: int) -> str:
         return annotator.annotate(CLAUSE * (n // len(CLAUSE)), format="ruby")
 
-    assert_scales_linearly(make, lambda text: check(annotator, text), 500)
+    assert_scales_linearly(make, lambda text: check(annotator, text), 1_000)
 
 
 def test_repair_scales_linearly(annotator):
@@ -90,14 +91,29 @@ def test_repair_scales_linearly(annotator):
         return many_annotations(annotator, n)
 
     assert repair(annotator, make(200)) == annotator.annotate(CLAUSE * (200 // len(CLAUSE)))
-    assert_scales_linearly(make, lambda text: repair(annotator, text), 500)
+    assert_scales_linearly(make, lambda text: repair(annotator, text), 1_000)
 
 
 def test_strip_scales_linearly(annotator):
-    def make(n: int) -> str:
-        return many_annotations(annotator, n) + "(hǎo)" * n
+    unit = annotator.annotate(CLAUSE)
 
-    assert_scales_linearly(make, annotator.strip, 20_000)
+    def make(n: int) -> str:
+        return unit * (n // len(unit)) + "好" + "(hǎo)" * (n // 10)
+
+    assert annotator.strip(make(1_000)).endswith(CLAUSE + "好")
+    assert_scales_linearly(make, annotator.strip, 200_000)
+
+
+def test_strip_of_a_long_group_scales_linearly(annotator):
+    def strip_uncached(text: str) -> str:
+        is_written_word.cache_clear()  # time the parse, not the cache
+        return annotator.strip(text)
+
+    def make(n: int) -> str:
+        return "好(" + "hǎo" * (n // 3) + ")"
+
+    assert strip_uncached(make(3_000)) == "好"
+    assert_scales_linearly(make, strip_uncached, 6_000)
 
 
 def test_an_annotation_after_8000_han_characters_is_checked_quickly(annotator):

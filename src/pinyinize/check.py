@@ -554,12 +554,20 @@ class _Splitter:
         if position not in self.syllables:
             found = []
             for stop in range(min(len(self.letters), position + 8), position, -1):
-                try:
-                    found.append((stop, parse_marked(self.letters[position:stop].strip("'’- "))))
-                except ValueError:
-                    continue
+                reading = _reading_of(self.letters[position:stop].strip("'’- "))
+                if reading is not None:
+                    found.append((stop, reading))
             self.syllables[position] = found
         return self.syllables[position]
+
+
+@functools.lru_cache(maxsize=65536)  # the same few thousand pieces come back in every word
+def _reading_of(piece: str) -> str | None:
+    """The numbered reading of one written syllable, or None when it is not one."""
+    try:
+        return parse_marked(piece)
+    except ValueError:
+        return None
 
 
 _SEPARATORS = ("'", "’", "-", " ")

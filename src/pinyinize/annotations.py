@@ -94,10 +94,24 @@ def strip_ruby(text: str) -> str:
     return unescape(_RUBY_MARKUP.sub("", text))
 
 
-# A text has a few thousand distinct words: each is parsed once.
-@functools.lru_cache(maxsize=65536)
 def is_written_word(written: str) -> bool:
     """True when ``written`` is one word as annotate writes it, in any built-in style."""
+    # A text has a few thousand distinct words: each is parsed once.  Long ones are rare and
+    # not kept, so that the cache never holds much text.
+    if len(written) <= _CACHED_LENGTH:
+        return _is_written_word_cached(written)
+    return _is_written_word(written)
+
+
+_CACHED_LENGTH = 64
+
+
+@functools.lru_cache(maxsize=65536)
+def _is_written_word_cached(written: str) -> bool:
+    return _is_written_word(written)
+
+
+def _is_written_word(written: str) -> bool:
     parts = _PART_SEPARATOR.split(written)
     if not all(parts):  # a separator at an end or doubled: annotate writes neither
         return False

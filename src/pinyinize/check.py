@@ -104,8 +104,13 @@ def repair(annotator: Annotator, text: str) -> str:
 # Inline annotations ---------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=65536)  # a text has a few thousand distinct words
 def _is_pinyin(written: str) -> bool:
+    # A text has a few thousand distinct words; long ones are not kept (nor much text).
+    return _is_pinyin_cached(written) if len(written) <= 64 else split_word(written) is not None
+
+
+@functools.lru_cache(maxsize=65536)
+def _is_pinyin_cached(written: str) -> bool:
     return split_word(written) is not None
 
 

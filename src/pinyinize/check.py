@@ -19,26 +19,28 @@ the suggested fixes and leaves every other character as it was.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import itertools
 import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from pinyinize.annotations import RUBY_BLOCK, RUBY_PAIR, find_groups, strip_ruby
 from pinyinize.pipeline import Annotator
-from pinyinize.scan import is_han
+from pinyinize.scan import HAN_RANGES, is_han, refuse_lone_surrogates
 from pinyinize.spell import Tones, parse_marked, spell, spell_word, split_word
-from pinyinize.strip import strip_ruby
 from pinyinize.tones import Mode
 from pinyinize.types import Document, Source, Token
 
 __all__ = ["Problem", "check", "repair"]
 
-_GROUP = re.compile(r"\(([^()\r\n]{1,80})\)")
-_RUBY = re.compile(r"<ruby>(.*?)</ruby>", re.DOTALL)
-_RUBY_PAIR = re.compile(
-    r"(?:<rb>)?([^<]*)(?:</rb>)?(?:<rp>[^<]*</rp>)?<rt>([^<]*)</rt>(?:<rp>[^<]*</rp>)?"
-)
+_HAN_RUN = re.compile(f"[{HAN_RANGES}]+")
+# Aligning an annotation tries each span that it could read, so it costs the square of its
+# length, and recursion as deep as its syllables: longer ones (a word of some 40 syllables)
+# are reported as unaligned.
+_ALIGNABLE_LETTERS = 200
 _AUTHORITATIVE = frozenset({Source.USER, Source.WORD})
 
 
@@ -79,6 +81,7 @@ class _Annotation:
 
 def check(annotator: Annotator, text: str) -> list[Problem]:
     """Every problem with the inline and ruby annotations in ``text``."""
+    refuse_lone_surrogates(text)
     problems = list(_check_inline(annotator, text))
     problems.extend(_check_ruby(annotator, text))
     return sorted(problems, key=lambda problem: problem.start)
@@ -101,6 +104,16 @@ def repair(annotator: Annotator, text: str) -> str:
 # Inline annotations ---------------------------------------------------------------------
 
 
+def _is_pinyin(written: str) -> bool:
+    # A text has a few thousand distinct words; long ones are not kept (nor much text).
+    return _is_pinyin_cached(written) if len(written) <= 64 else split_word(written) is not None
+
+
+@functools.lru_cache(maxsize=65536)
+def _is_pinyin_cached(written: str) -> bool:
+    return split_word(written) is not None
+
+
 def _find_inline(text: str) -> tuple[str, list[_Annotation]]:
     """The text without its pinyin groups, and where each group was."""
     plain: list[str] = []
@@ -108,12 +121,9 @@ def _find_inline(text: str) -> tuple[str, list[_Annotation]]:
     position = 0
     plain_length = 0
     previous_end = -1
-    for match in _GROUP.finditer(text):
+    for match in find_groups(text, is_han, _is_pinyin):
         start = match.start()
         follows_group = start == previous_end
-        before_han = start > 0 and is_han(text[start - 1])
-        if not (before_han or follows_group) or split_word(match.group(1)) is None:
-            continue
         plain.append(text[position:start])
         plain_length += start - position
         annotations.append(
@@ -129,9 +139,10 @@ def _check_inline(annotator: Annotator, text: str) -> Iterator[Problem]:
     if not annotations:
         return
     analysis = _Analysis(annotator, plain)
+    lines = _Lines(text)
     covered_until = -1
     for number, annotation in enumerate(annotations):
-        where = _Where(text, annotation.group_start)
+        where = lines.at(annotation.group_start)
         group = text[annotation.group_start : annotation.group_end]
         if annotation.follows_group:
             previous = annotations[number - 1]
@@ -145,26 +156,26 @@ def _check_inline(annotator: Annotator, text: str) -> Iterator[Problem]:
                 "",
             )
             continue
-        run_start = _han_run_start(plain, annotation.plain_end)
+        run_start = analysis.han_run_start(annotation.plain_end)
         fit = analysis.fit(annotation.written, run_start, annotation.plain_end)
         if fit is None:
             yield from _unaligned(analysis, where, annotation, run_start)
             continue
         span_start, syllables = fit
         if span_start < covered_until:
-            yield from _misplaced(text, annotations, number, where)
+            yield from _misplaced(text, annotations, number, lines)
         covered_until = annotation.plain_end
-        yield from _span_problems(analysis, where, annotation, span_start, syllables, text)
+        yield from _span_problems(analysis, lines, annotation, span_start, syllables, text)
 
 
 def _misplaced(
-    text: str, annotations: list[_Annotation], number: int, where: _Where
+    text: str, annotations: list[_Annotation], number: int, lines: _Lines
 ) -> Iterator[Problem]:
     """An annotation whose span takes in an earlier annotated word: the earlier one goes."""
     earlier = annotations[number - 1]
     group = text[earlier.group_start : earlier.group_end]
     later = annotations[number].written
-    yield _Where(text, earlier.group_start).problem(
+    yield lines.at(earlier.group_start).problem(
         "misplaced",
         earlier.group_start,
         earlier.group_end,
@@ -175,7 +186,7 @@ def _misplaced(
 
 
 def _unaligned(
-    analysis: _Analysis, where: _Where, annotation: _Annotation, run_start: int
+    analysis: _Analysis, where: _Place, annotation: _Annotation, run_start: int
 ) -> Iterator[Problem]:
     """No span of the characters before the group reads as written."""
     syllables = split_word(annotation.written) or []
@@ -202,7 +213,7 @@ def _unaligned(
 
 def _span_problems(
     analysis: _Analysis,
-    where: _Where,
+    lines: _Lines,
     annotation: _Annotation,
     span_start: int,
     syllables: list[tuple[str, str]],
@@ -211,9 +222,10 @@ def _span_problems(
     span = analysis.plain[span_start : annotation.plain_end]
     group_text = text[annotation.group_start : annotation.group_end]
     style = _style_of(annotation.written)
+    where = lines.at(annotation.group_start)
     if not analysis.is_word_span(span_start, annotation.plain_end):
         replacement = analysis.annotation_for(span_start, annotation.plain_end, style, syllables)
-        yield _Where(text, annotation.group_start - len(span)).problem(
+        yield lines.at(annotation.group_start - len(span)).problem(
             "boundary",
             annotation.group_start - len(span),
             annotation.group_end,
@@ -262,26 +274,29 @@ def _check_ruby(annotator: Annotator, text: str) -> Iterator[Problem]:
     """Ruby readings, each checked against the pipeline's view of the whole stripped text:
     a reading depends on the words around its base, not on the base alone."""
     pairs = [
-        (block.start(1) + pair.start(2), pair.group(1), pair.group(2))
-        for block in _RUBY.finditer(text)
-        for pair in _RUBY_PAIR.finditer(block.group(1))
+        (block.start(1) + pair.start(1), block.start(1) + pair.start(2), pair[1], pair[2])
+        for block in RUBY_BLOCK.finditer(text)
+        for pair in RUBY_PAIR.finditer(block.group(1))
+        if pair[1] and all(map(is_han, pair[1])) and split_word(pair[2].strip()) is not None
     ]
     if not pairs:
         return
     plain = strip_ruby(text)
     analysis = _Analysis(annotator, plain)
+    lines = _Lines(text)
     cursor = 0
-    for start, base, raw in pairs:
-        written = raw.strip()
-        offset = plain.find(base, cursor) if base else -1
-        if offset < 0 or not all(map(is_han, base)) or split_word(written) is None:
+    for base_start, start, base, raw in pairs:
+        # Stripping only removes and shortens, so the base sits in the plain text no later
+        # than in the text: the search never runs past that.
+        offset = plain.find(base, cursor, base_start + len(base))
+        if offset < 0:
             continue
         cursor = offset + len(base)
-        yield from _ruby_problems(analysis, _Where(text, start), start, offset, base, raw)
+        yield from _ruby_problems(analysis, lines.at(start), start, offset, base, raw)
 
 
 def _ruby_problems(
-    analysis: _Analysis, where: _Where, start: int, offset: int, base: str, raw: str
+    analysis: _Analysis, where: _Place, start: int, offset: int, base: str, raw: str
 ) -> Iterator[Problem]:
     written = raw.strip()
     end = offset + len(base)
@@ -304,12 +319,23 @@ def _ruby_problems(
 # Shared helpers -------------------------------------------------------------------------
 
 
-class _Where:
+class _Lines:
+    """Where each line of a text starts, to name the line and column of any offset."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0, *(match.end() for match in re.finditer("\n", text))]
+
+    def at(self, offset: int) -> _Place:
+        line = bisect.bisect_right(self.starts, offset)
+        return _Place(line, offset - self.starts[line - 1] + 1)
+
+
+@dataclass(frozen=True, slots=True)
+class _Place:
     """Line and column (1-based) of an offset, for messages."""
 
-    def __init__(self, text: str, offset: int) -> None:
-        self.line = text.count("\n", 0, offset) + 1
-        self.column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    line: int
+    column: int
 
     def problem(
         self,
@@ -336,6 +362,8 @@ class _Analysis:
         self.annotator = annotator
         document = annotator.analyze(plain)
         self.tokens: tuple[Token, ...] = document.tokens
+        self.token_starts = [token.start for token in self.tokens]
+        self.han_runs = [match.span() for match in _HAN_RUN.finditer(plain)]
         self.readings = _readings_by_offset(document)
         # Annotations may carry the changed tones of any mode (一个 yí gè, 你好 ní hǎo).
         self.variants: dict[int, set[str]] = {}
@@ -345,13 +373,27 @@ class _Analysis:
             ).items():
                 self.variants.setdefault(offset, set()).add(reading)
 
+    def han_run_start(self, end: int) -> int:
+        """Where the run of Han characters that ends at ``end`` starts (``end`` if none)."""
+        index = bisect.bisect_left(self.han_runs, (end + 1,)) - 1
+        if index >= 0 and self.han_runs[index][0] < end <= self.han_runs[index][1]:
+            return self.han_runs[index][0]
+        return end
+
     def fit(
         self, written: str, run_start: int, end: int
     ) -> tuple[int, list[tuple[str, str]]] | None:
         """The span ending at ``end`` that ``written`` reads, with its syllables (written
         form, numbered reading), preferring the longest span that fits."""
-        for start in range(run_start, end):
-            syllables = _split_for(written, self.plain[start:end], self.candidates_at(start, end))
+        letters = unicodedata.normalize("NFC", written.strip())
+        if len(letters) > _ALIGNABLE_LETTERS:
+            return None
+        # Every character takes a letter at least (an erhua 儿 shares its syllable's r), so
+        # no span longer than twice the letters can fit.
+        first = max(run_start, end - 2 * len(letters))
+        splitter = _Splitter(letters, self.plain, end, self.candidates_at(first, end), first)
+        for start in range(first, end):
+            syllables = splitter.split(start)
             if syllables is not None:
                 return start, syllables
         return None
@@ -364,13 +406,22 @@ class _Analysis:
             for offset in range(start, end)
         ]
 
+    def tokens_between(self, start: int, end: int) -> Iterator[Token]:
+        """The tokens that overlap ``start:end``, in order."""
+        index = max(bisect.bisect_right(self.token_starts, start) - 1, 0)
+        while index < len(self.tokens) and self.tokens[index].start < end:
+            token = self.tokens[index]
+            if token.end > start:
+                yield token
+            index += 1
+
     def _candidates(self, offset: int) -> tuple[str, ...]:
         entry = self.readings.get(offset)
         return entry[2] if entry else ()
 
     def is_word_span(self, start: int, end: int) -> bool:
         """A token, a lexicon word, or whole tokens that are not three or more lone characters."""
-        covering = [t for t in self.tokens if t.start < end and t.end > start]
+        covering = list(self.tokens_between(start, end))
         if any(t.start == start and t.end == end for t in covering):
             return True
         if self.plain[start:end] in self.annotator.lexicon:
@@ -380,7 +431,7 @@ class _Analysis:
         return not cuts_a_word and not lone_characters
 
     def words_in(self, start: int, end: int) -> str:
-        return "/".join(t.text for t in self.tokens if t.start < end and t.end > start)
+        return "/".join(t.text for t in self.tokens_between(start, end))
 
     def wrong_readings(
         self, start: int, readings: list[str | None], toneless: bool = False
@@ -421,7 +472,7 @@ class _Analysis:
         """``start:end`` of the plain text annotated word by word, keeping the annotator's
         readings (``syllables``) where they fit and the lexicon does not contradict them."""
         parts = []
-        for token in self.tokens:
+        for token in self.tokens_between(start, end):
             lo, hi = max(token.start, start), min(token.end, end)
             if lo >= hi:
                 continue
@@ -458,43 +509,70 @@ def _spoken(syllables: list[tuple[str, str]]) -> list[str | None]:
     return [reading if piece else None for piece, reading in syllables]
 
 
-def _han_run_start(plain: str, end: int) -> int:
-    start = end
-    while start > 0 and is_han(plain[start - 1]):
-        start -= 1
-    return start
+class _Splitter:
+    """Splits written letters into one syllable per character of a span of the plain text
+    that ends at ``end`` (an erhua syllable covers its 儿 too), each a reading the character
+    can have.  Spans that start further left share their tails, so what a tail gives is
+    remembered: trying every start costs the letters times the characters, not more."""
 
+    def __init__(
+        self, letters: str, plain: str, end: int, candidates: list[set[str]], first: int
+    ) -> None:
+        self.letters = letters
+        self.plain = plain
+        self.end = end
+        self.candidates = candidates  # of the characters from ``first`` to ``end``
+        self.first = first
+        self.tails: dict[tuple[int, int], list[tuple[str, str]] | None] = {}
+        self.syllables: dict[int, list[tuple[int, str]]] = {}
 
-def _split_for(
-    written: str, chars: str, candidates: list[set[str]]
-) -> list[tuple[str, str]] | None:
-    """Split ``written`` into one syllable per character of ``chars`` (an erhua syllable
-    covers its 儿 too), each a reading the character can have, or None."""
-    letters = unicodedata.normalize("NFC", written.strip())
+    def split(self, start: int) -> list[tuple[str, str]] | None:
+        return self._walk(0, start)
 
-    def walk(position: int, index: int) -> list[tuple[str, str]] | None:
-        if index == len(chars):
+    def _walk(self, position: int, offset: int) -> list[tuple[str, str]] | None:
+        key = (position, offset)
+        if key not in self.tails:
+            self.tails[key] = self._split_tail(position, offset)
+        return self.tails[key]
+
+    def _split_tail(self, position: int, offset: int) -> list[tuple[str, str]] | None:
+        letters = self.letters
+        if offset == self.end:
             return [] if position == len(letters) else None
-        for end in range(min(len(letters), position + 8), position, -1):
-            piece = letters[position:end].strip("'’- ")
-            try:
-                reading = parse_marked(piece)
-            except ValueError:
-                continue
+        for stop, reading in self._syllables_at(position):
             body = reading[:-1]
-            next_is_er = index + 1 < len(chars) and chars[index + 1] == "儿"
+            next_is_er = offset + 1 < self.end and self.plain[offset + 1] == "儿"
             erhua = body.endswith("r") and body != "er" and next_is_er
             if erhua:  # 点儿 written diǎnr: 点 is dian, and 儿 the neutral er
                 body, reading = body[:-1], body[:-1] + reading[-1]
-            if body not in candidates[index]:
+            if body not in self.candidates[offset - self.first]:
                 continue
-            rest = walk(end, index + (2 if erhua else 1))
+            rest = self._walk(stop, offset + (2 if erhua else 1))
             if rest is not None:
-                pieces = [(letters[position:end], reading)]
+                pieces = [(letters[position:stop], reading)]
                 return pieces + ([("", "er5")] if erhua else []) + rest
         return None
 
-    return walk(0, 0)
+    def _syllables_at(self, position: int) -> list[tuple[int, str]]:
+        """(end, reading) of each syllable the letters from ``position`` can start with,
+        longest first."""
+        if position not in self.syllables:
+            found = []
+            for stop in range(min(len(self.letters), position + 8), position, -1):
+                reading = _reading_of(self.letters[position:stop].strip("'’- "))
+                if reading is not None:
+                    found.append((stop, reading))
+            self.syllables[position] = found
+        return self.syllables[position]
+
+
+@functools.lru_cache(maxsize=65536)  # the same few thousand pieces come back in every word
+def _reading_of(piece: str) -> str | None:
+    """The numbered reading of one written syllable, or None when it is not one."""
+    try:
+        return parse_marked(piece)
+    except ValueError:
+        return None
 
 
 _SEPARATORS = ("'", "’", "-", " ")

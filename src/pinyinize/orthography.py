@@ -81,6 +81,8 @@ def write_word(token: Token, tones: Tones, sentence_start: bool) -> str:
     written = []
     position = 0
     for length in _parts(token):
+        if not length:  # a compound surname alone (皇甫): no given name to write apart
+            continue
         written.append(spell_word(readings[position : position + length], tones))
         position += length
     pos = token.pos or ""

@@ -17,7 +17,7 @@ from pinyinize.lookup import LookUp
 from pinyinize.options import AnnotationOptions, Format, Mode, Tones
 from pinyinize.render import render
 from pinyinize.render.pieces import Piece, pieces
-from pinyinize.scan import HAN_RANGES, scan
+from pinyinize.scan import HAN_RANGES, refuse_lone_surrogates, scan
 from pinyinize.segment import Segmenter
 from pinyinize.select import Selector
 from pinyinize.spell import spell
@@ -66,6 +66,13 @@ def _break_before(text: str, start: int, stop: int) -> int:
     return stop  # a Han run longer than the limit: cut it (only its segmentation can suffer)
 
 
+def _require_text(text: object) -> None:
+    """The one check at every entrance: a str, and one that holds only characters."""
+    if not isinstance(text, str):
+        raise TypeError(f"text must be str, not {type(text).__name__}")
+    refuse_lone_surrogates(text)
+
+
 def _default_disambiguator(lexicon: Lexicon) -> Disambiguator:
     from pinyinize.disambiguate.model import ContextModel  # imports numpy: only when used
 
@@ -89,6 +96,8 @@ class Annotator:
     ) -> None:
         # The user dictionary is read now so that its errors surface at construction.
         self._user_words = read_user_dictionary(user_dict) if user_dict is not None else {}
+        # Characters a user word reads: looked up for every group that strip considers.
+        self._user_chars = frozenset("".join(self._user_words))
         self._lexicon = lexicon
         self._disambiguator = disambiguator
         self._stages: dict[str, Stage] | None = None
@@ -103,6 +112,7 @@ class Annotator:
         """
         derived = Annotator(lexicon=self.lexicon)
         derived._user_words = {**self._user_words, **words}
+        derived._user_chars = frozenset("".join(derived._user_words))
         derived._stages = derived._build_stages(self.stages["disambiguate"])
         return derived
 
@@ -141,8 +151,7 @@ class Annotator:
         ``mode`` chooses the reading convention (see :mod:`pinyinize.tones`): citation tones
         (``dictionary``), 一/不 changes and erhua (``textbook``), or all of speech (``spoken``).
         """
-        if not isinstance(text, str):
-            raise TypeError(f"text must be str, not {type(text).__name__}")
+        _require_text(text)
         tone_rules = self._tone_rules[Mode(mode)]
         document = Document(text)
         for name, stage in self.stages.items():
@@ -160,6 +169,7 @@ class Annotator:
     ) -> list[str | None]:
         """One entry per input character: its reading, or None when it is not read as Han
         (or is an erhua 儿 merged into the syllable before it in textbook and spoken modes)."""
+        _require_text(text)  # here too: offsets in errors count from the start of the text
         style = Tones(tones)
         spelled: dict[str, str] = {}  # a text has a few hundred distinct readings
         result: list[str | None] = []
@@ -193,6 +203,7 @@ class Annotator:
         so that the selection's ``first`` means the first occurrence in a whole document
         given a piece at a time (HTML text nodes, subtitle cues); a fresh set when None.
         """
+        _require_text(text)
         options = (options or _DEFAULTS).replace(**overrides)
         kind = options.format or Format.INLINE
         if kind is Format.INLINE and not options.force:
@@ -223,17 +234,21 @@ class Annotator:
     def strip(self, text: str, *, format: Format | str = Format.INLINE) -> str:
         """Remove pinyin annotations (ours or another tool's, doubled ones included) and give
         back the plain text: ``strip(annotate(x)) == x`` for any ``x`` that annotate takes."""
+        _require_text(text)
         kind = Format(format)
         if kind is Format.RUBY:
             return strip_ruby(text)
         if kind is Format.JSON:
-            return strip_json(text)
+            original = strip_json(text)
+            refuse_lone_surrogates(original)  # a JSON escape can hold one: annotate never wrote it
+            return original
         if kind is Format.INLINE:
             return strip_inline(text, self._has_reading)
         raise ValueError("the pinyin format drops the text; it cannot be stripped")
 
     def find_annotations(self, text: str) -> list[tuple[int, str]]:
         """Offsets and texts of inline pinyin annotations already in ``text`` (``好(hǎo)``)."""
+        _require_text(text)
         return [(m.start(), m.group()) for m in find_inline_annotations(text, self._has_reading)]
 
     def refuse_annotated(self, text: str) -> None:
@@ -253,4 +268,4 @@ class Annotator:
             )
 
     def _has_reading(self, char: str) -> bool:
-        return bool(self.lexicon.candidates(char)) or any(char in w for w in self._user_words)
+        return char in self._user_chars or bool(self.lexicon.candidates(char))

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 
+from pinyinize.errors import InputError
 from pinyinize.types import Document, Token
 
-__all__ = ["HAN_RANGES", "is_han", "scan"]
+__all__ = ["HAN_RANGES", "is_han", "refuse_lone_surrogates", "scan"]
 
 # CJK Unified Ideographs and extensions A-H, compatibility ideographs and 〇 (líng): the
 # characters that can carry a Mandarin reading.  Radicals, strokes and punctuation cannot.
@@ -16,10 +17,23 @@ HAN_RANGES = (
 _HAN_RUN = re.compile(f"[{HAN_RANGES}]+")
 _HAN_CHAR = re.compile(f"[{HAN_RANGES}]")
 _new = tuple.__new__
+# Half of a UTF-16 pair on its own: Python strings can hold one (from surrogateescape or a
+# JSON "\ud800"), but it is not a character, and UTF-8 (the model's hashing) cannot encode it.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def is_han(char: str) -> bool:
     return bool(_HAN_CHAR.fullmatch(char))
+
+
+def refuse_lone_surrogates(text: str) -> None:
+    """Raise InputError when ``text`` holds a lone surrogate, naming its offset."""
+    match = _LONE_SURROGATE.search(text)
+    if match is not None:
+        raise InputError(
+            f"offset {match.start()}: lone surrogate U+{ord(match.group()):04X} is not a "
+            "character; the text is not valid Unicode"
+        )
 
 
 def scan(text: str) -> Document:

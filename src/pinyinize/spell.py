@@ -18,6 +18,7 @@ from pinyinize.options import Tones
 __all__ = [
     "STYLE_REGISTRY",
     "Tones",
+    "all_readings",
     "is_reading",
     "is_spelled_word",
     "join_word",
@@ -53,6 +54,21 @@ _READING_RE = re.compile(rf"^(?:(?:{_INITIALS})?(?:{_FINALS})|{_INTERJECTIONS})r
 def is_reading(reading: str) -> bool:
     """True when ``reading`` is a well-formed numbered reading such as ``huan2``."""
     return bool(_READING_RE.match(reading))
+
+
+@functools.cache
+def all_readings() -> frozenset[str]:
+    """Every well-formed numbered reading: what any text can be given, user words included."""
+    initials = ["", *_INITIALS.split("|")[:-1], *"bpmfdtnlgkhjqxrzcsyw"]
+    bodies = [i + f for i in initials for f in _FINALS.split("|")]
+    bodies += _INTERJECTIONS.split("|")
+    return frozenset(
+        reading
+        for body in bodies
+        for erhua in ("", "r")
+        for tone in "12345"
+        if is_reading(reading := f"{body}{erhua}{tone}")
+    )
 
 
 _COMBINING_TONES = "\u0304\u0301\u030c\u0300"  # macron, acute, caron, grave: tones 1-4
@@ -285,23 +301,36 @@ def split_word(written: str) -> list[str] | None:
 
 
 def _split_chunk(chunk: str) -> list[str] | None:
-    # Dynamic programme over the chunk: best[i] = fewest-syllable split of chunk[:i].
-    best: list[list[str] | None] = [None] * (len(chunk) + 1)
-    best[0] = []
+    # Dynamic programme over the chunk: count[i] = fewest syllables that spell chunk[:i], and
+    # last[i] the final syllable of that split (back-pointers keep the programme linear).
+    count: list[int | None] = [None] * (len(chunk) + 1)
+    last: list[tuple[int, str]] = [(0, "")] * (len(chunk) + 1)
+    count[0] = 0
     for end in range(1, len(chunk) + 1):
-        for start in range(max(0, end - 7), end):
-            prefix = best[start]
-            if prefix is None:
+        window = range(max(0, end - 7), end)
+        if all(count[start] is None for start in window):
+            return None  # no syllable reaches this far: a long non-pinyin chunk fails fast
+        for start in window:
+            before = count[start]
+            if before is None:
                 continue
+            piece = chunk[start:end]
             try:
-                reading = parse_marked(chunk[start:end])
+                reading = parse_marked(piece)
             except ValueError:
                 continue
-            if chunk[start:end][-1:].isdigit() or not any(c.isdigit() for c in chunk[start:end]):
-                candidate = [*prefix, reading]
-                if best[end] is None or len(candidate) < len(best[end]):  # type: ignore[arg-type]
-                    best[end] = candidate
-    return best[len(chunk)]
+            if piece[-1:].isdigit() or not any(c.isdigit() for c in piece):
+                current = count[end]
+                if current is None or before + 1 < current:
+                    count[end], last[end] = before + 1, (start, reading)
+    if count[len(chunk)] is None:
+        return None
+    readings = []
+    position = len(chunk)
+    while position:
+        position, reading = last[position]
+        readings.append(reading)
+    return readings[::-1]
 
 
 _ZHUYIN_WORD = re.compile(

@@ -1,0 +1,166 @@
+"""The grammar of annotations already in a text: inline ``词(cí)`` groups and HTML ruby.
+
+Finding, parsing and stripping live here so that strip, the "already annotated" refusal and
+check agree on what an annotation is.
+
+An inline annotation is a parenthesised group, of any length, with no parentheses or line
+breaks inside, directly after a character that has a reading (or directly after another
+annotation: 精神(jīngshén)(jīngshén)).  What annotate writes inside the parentheses is a
+*written word*: the syllables of one word in one built-in style, joined as
+:func:`pinyinize.spell.spell_word` joins them, and with ``orthography`` split into parts by
+single spaces (张华 Zhāng Huá) or hyphens (高高兴兴 gāogāo-xìngxìng), each part perhaps
+capitalised (Zh ang1 H ua2).  Pinyin written by other tools differs in apostrophes only
+(liǎngàn, xī’ān), so those are taken too; anything else (spaces at the ends, doubled
+separators, capitals inside a syllable, tone digits on some syllables only) is text.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Iterator
+from html import unescape
+
+from pinyinize.spell import STYLE_REGISTRY, Tones, all_readings, split_word
+
+__all__ = [
+    "GROUP",
+    "RUBY_BLOCK",
+    "RUBY_PAIR",
+    "find_groups",
+    "find_inline_annotations",
+    "is_written_word",
+    "strip_inline",
+    "strip_ruby",
+]
+
+# A parenthesised group with no nested parentheses or line breaks.  No length limit: a long
+# user-dictionary word is written whole.  finditer stays linear: a failed group holds no "(",
+# so the next attempt starts past it.
+GROUP = re.compile(r"\(([^()\r\n]+)\)")
+# Ruby markup: the ruby and rb/rtc containers go, rt and rp go with their text.
+_RUBY_MARKUP = re.compile(r"</?(?:ruby|rb|rtc)>|<rp>[^<]*</rp>|<rt>[^<]*</rt>")
+# A ruby element, and each base with its reading inside one (for check).
+RUBY_BLOCK = re.compile(r"<ruby>(.*?)</ruby>", re.DOTALL)
+RUBY_PAIR = re.compile(
+    r"(?:<rb>)?([^<]*)(?:</rb>)?(?:<rp>[^<]*</rp>)?<rt>([^<]*)</rt>(?:<rp>[^<]*</rp>)?"
+)
+
+# Orthography's parts: names apart (a space), AABB halves hyphenated.
+_PART_SEPARATOR = re.compile(r"[ -]")
+# A part of pinyin in letters: syllables, apostrophes before a, o or e (ASCII from us,
+# typographic from others), nothing else.
+_LETTERS = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+# The same with a tone digit after every syllable (numbers style: yin2hang2, Xi1'an1).
+_NUMBERED = re.compile(r"(?:[^\W\d_]+[1-5])+(?:['’](?:[^\W\d_]+[1-5])+)*")
+
+
+def find_groups(
+    text: str, follows: Callable[[str], bool], accepts: Callable[[str], bool]
+) -> Iterator[re.Match[str]]:
+    """Groups whose text ``accepts`` takes and that directly follow a character that
+    ``follows`` takes, or another such group."""
+    previous_end = -1
+    for match in GROUP.finditer(text):
+        start = match.start()
+        after = start == previous_end or (start > 0 and follows(text[start - 1]))
+        if after and accepts(match.group(1)):
+            previous_end = match.end()
+            yield match
+
+
+def find_inline_annotations(
+    text: str, has_reading: Callable[[str], bool]
+) -> Iterator[re.Match[str]]:
+    """Groups holding a written word that directly follow a character that has a reading,
+    or another such group (doubled annotations: 精神(jīngshén)(jīngshén))."""
+    return find_groups(text, has_reading, is_written_word)
+
+
+def strip_inline(text: str, has_reading: Callable[[str], bool]) -> str:
+    """``text`` without the annotations :func:`find_inline_annotations` finds; other
+    parentheses (``机构(WRCA)``, ``好(2021)``) stay."""
+    parts = []
+    position = 0
+    for match in find_inline_annotations(text, has_reading):
+        parts.append(text[position : match.start()])
+        position = match.end()
+    parts.append(text[position:])
+    return "".join(parts)
+
+
+def strip_ruby(text: str) -> str:
+    """Remove <ruby>, <rt> and <rp> markup and unescape what the ruby renderer escaped."""
+    return unescape(_RUBY_MARKUP.sub("", text))
+
+
+def is_written_word(written: str) -> bool:
+    """True when ``written`` is one word as annotate writes it, in any built-in style."""
+    # A text has a few thousand distinct words: each is parsed once.  Long ones are rare and
+    # not kept, so that the cache never holds much text.
+    if len(written) <= _CACHED_LENGTH:
+        return _is_written_word_cached(written)
+    return _is_written_word(written)
+
+
+_CACHED_LENGTH = 64
+
+
+@functools.lru_cache(maxsize=65536)
+def _is_written_word_cached(written: str) -> bool:
+    return _is_written_word(written)
+
+
+def _is_written_word(written: str) -> bool:
+    parts = _PART_SEPARATOR.split(written)
+    if not all(parts):  # a separator at an end or doubled: annotate writes neither
+        return False
+    # Orthography capitalises the first letter of a part (a name, a sentence start), no other.
+    parts = [part[0].lower() + part[1:] for part in parts]
+    return (
+        all(map(_is_pinyin_part, parts))
+        or all(part in _zhuyin_syllables() for part in parts)
+        or _are_phones(parts)
+    )
+
+
+def _is_pinyin_part(part: str) -> bool:
+    """A part in letters, tone marks or numbers: ``yínháng``, ``xi1'an1``, ``dianr``."""
+    if part != part.lower():
+        return False
+    pattern = _NUMBERED if any(char.isdigit() for char in part) else _LETTERS
+    return pattern.fullmatch(part) is not None and split_word(part) is not None
+
+
+def _are_phones(parts: list[str]) -> bool:
+    """Initials-finals: each syllable an initial and a final with its tone (``h uan2``), or
+    the final alone (``an4``)."""
+    initials, finals = _phones()
+    expect_final = False
+    for part in parts:
+        if part in finals:
+            expect_final = False
+        elif part in initials and not expect_final:
+            expect_final = True
+        else:
+            return False
+    return not expect_final
+
+
+@functools.cache
+def _zhuyin_syllables() -> frozenset[str]:
+    """Every syllable the zhuyin style can write (bopomofo, with Latin for finals it lacks)."""
+    spell_zhuyin = STYLE_REGISTRY[Tones.ZHUYIN.value]
+    return frozenset(spell_zhuyin(reading) for reading in all_readings())
+
+
+@functools.cache
+def _phones() -> tuple[frozenset[str], frozenset[str]]:
+    """The initials and the finals-with-tone that the initials-finals style can write."""
+    spell_phones = STYLE_REGISTRY[Tones.INITIALS_FINALS.value]
+    initials, finals = set(), set()
+    for reading in all_readings():
+        *initial, final = spell_phones(reading).split(" ")
+        initials.update(initial)
+        finals.add(final)
+    return frozenset(initials), frozenset(finals)

@@ -30,6 +30,8 @@ __all__ = [
     "find_groups",
     "find_inline_annotations",
     "is_written_word",
+    "marked_ruby_group",
+    "ruby_base_texts",
     "strip_inline",
     "strip_ruby",
 ]
@@ -40,6 +42,8 @@ __all__ = [
 GROUP = re.compile(r"\(([^()\r\n]+)\)")
 # Ruby markup: the ruby and rb/rtc containers go, rt and rp go with their text.
 _RUBY_MARKUP = re.compile(r"</?(?:ruby|rb|rtc)>|<rp>[^<]*</rp>|<rt>[^<]*</rt>")
+# The readings of a group as the document formats write it (marked_ruby_group).
+_MARKED_READING = re.compile(r"<rp>\(</rp>|<rp>\)</rp>|<rt>[^<]*</rt>")
 # A ruby element, and each base with its reading inside one (for check).
 RUBY_BLOCK = re.compile(r"<ruby>(.*?)</ruby>", re.DOTALL)
 RUBY_PAIR = re.compile(
@@ -87,6 +91,25 @@ def strip_inline(text: str, has_reading: Callable[[str], bool]) -> str:
         position = match.end()
     parts.append(text[position:])
     return "".join(parts)
+
+
+def marked_ruby_group(opening: str, parentheses: bool) -> re.Pattern[str]:
+    """The exact shape of one ruby group a document format writes: ``opening``, then one or more
+    base texts each with its reading (``<rp>(</rp><rt>…</rt><rp>)</rp>``, or only
+    ``<rt>…</rt>`` without ``parentheses``), then ``</ruby>``.
+
+    Base texts and readings hold no ``<``, so the pattern never backtracks past the next
+    ``<`` and a search over a whole document stays linear (``.*?</ruby>`` would rescan to
+    the end of the text from every unclosed opening).
+    """
+    reading = r"<rp>\(</rp><rt>[^<]*</rt><rp>\)</rp>" if parentheses else r"<rt>[^<]*</rt>"
+    return re.compile(f"{re.escape(opening)}(?:[^<]*{reading})+</ruby>")
+
+
+def ruby_base_texts(inner: str) -> str:
+    """The base texts of a group :func:`marked_ruby_group` matched (its inside, without
+    the opening and ``</ruby>``): the readings and their ``<rp>`` fallbacks removed."""
+    return _MARKED_READING.sub("", inner)
 
 
 def strip_ruby(text: str) -> str:

@@ -446,6 +446,16 @@ def _describe(problem: Problem) -> str:
     )
 
 
+def _byte_limit_option(name: str, default: int, what: str) -> Callable[[Any], Any]:
+    return click.option(
+        name,
+        default=default,
+        show_default=True,
+        type=click.IntRange(1),
+        help=f"Largest {what}, in bytes (413 above it).",
+    )
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option(
@@ -455,13 +465,7 @@ def _describe(problem: Problem) -> str:
     type=click.IntRange(0, 65535),
     help="Port to listen on (0: any free port).",
 )
-@click.option(
-    "--max-body",
-    default=1_000_000,
-    show_default=True,
-    type=click.IntRange(1),
-    help="Largest request body, in bytes (413 above it).",
-)
+@_byte_limit_option("--max-body", 1_000_000, "request body")
 @click.option(
     "--timeout",
     default=10.0,
@@ -474,13 +478,7 @@ def _describe(problem: Problem) -> str:
     type=click.IntRange(1),
     help="Worker processes that do the annotating [default: one per core, 2 to 4].",
 )
-@click.option(
-    "--max-response",
-    default=10_000_000,
-    show_default=True,
-    type=click.IntRange(1),
-    help="Largest response body, in bytes (413 above it).",
-)
+@_byte_limit_option("--max-response", 10_000_000, "response body")
 def serve(
     host: str, port: int, max_body: int, timeout: float, workers: int | None, max_response: int
 ) -> None:

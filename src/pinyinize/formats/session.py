@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
+from pinyinize.annotations import marked_ruby_group, ruby_base_texts
 from pinyinize.errors import InputError
 from pinyinize.options import AnnotationOptions, Format
 from pinyinize.pipeline import Annotator
@@ -23,13 +24,11 @@ __all__ = [
     "change_spans",
     "has_han",
     "line_and_column",
-    "ruby_group",
 ]
 
 HAN = re.compile(f"[{HAN_RANGES}]")
 _SPECIAL = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);|[&<>\"']")
 RUBY_CLASS = "pinyinize"
-_RUBY_READING = re.compile(r"<rp>\(</rp>|<rp>\)</rp>|<rt>[^<]*</rt>")
 
 
 def change_spans(text: str, spans: Iterable[tuple[int, int]], change: Callable[[str], str]) -> str:
@@ -67,19 +66,6 @@ def line_and_column(text: str, offset: int) -> tuple[int, int]:
     return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
-def ruby_group(opening: str, parentheses: bool) -> re.Pattern[str]:
-    """The exact shape of one ruby group a Session writes: ``opening``, then one or more
-    base texts each with its reading (``<rp>(</rp><rt>…</rt><rp>)</rp>``, or only
-    ``<rt>…</rt>`` without ``parentheses``), then ``</ruby>``.
-
-    Base texts and readings hold no ``<``, so the pattern never backtracks past the next
-    ``<`` and a search over a whole document stays linear (``.*?</ruby>`` would rescan to
-    the end of the text from every unclosed opening).
-    """
-    reading = r"<rp>\(</rp><rt>[^<]*</rt><rp>\)</rp>" if parentheses else r"<rt>[^<]*</rt>"
-    return re.compile(f"{re.escape(opening)}(?:[^<]*{reading})+</ruby>")
-
-
 class Session:
     """Annotates the runs of one document: one Annotator, one set of options and one
     ``seen`` set, so that ``first`` means first in the document, not in the text node.
@@ -109,7 +95,7 @@ class Session:
         self.ruby_opening = ruby_opening
         self.parentheses = parentheses
         self.ours: re.Pattern[str] | None = (
-            ruby_group(ruby_opening, parentheses) if format is Format.RUBY else None
+            marked_ruby_group(ruby_opening, parentheses) if format is Format.RUBY else None
         )
         self.seen: set[str] = set()
 
@@ -135,7 +121,7 @@ class Session:
 
     def _base_texts(self, group: re.Match[str]) -> str:
         inner = group.group()[len(self.ruby_opening) : -len("</ruby>")]
-        return _RUBY_READING.sub("", inner)
+        return ruby_base_texts(inner)
 
     def _annotate_between_specials(self, raw: str) -> str:
         return change_between(_SPECIAL, raw, self._annotate_plain)

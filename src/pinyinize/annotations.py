@@ -1,4 +1,5 @@
-"""The grammar of annotations already in a text: inline ``词(cí)`` groups and HTML ruby.
+"""The grammar of annotations already in a text: inline ``词(cí)`` groups, HTML ruby and
+JSON.
 
 Finding, parsing and stripping live here so that strip, the "already annotated" refusal and
 check agree on what an annotation is.
@@ -17,10 +18,12 @@ separators, capitals inside a syllable, tone digits on some syllables only) is t
 from __future__ import annotations
 
 import functools
+import json
 import re
 from collections.abc import Callable, Iterator
 from html import unescape
 
+from pinyinize.errors import InputError
 from pinyinize.spell import STYLE_REGISTRY, Tones, all_readings, split_word
 
 __all__ = [
@@ -33,6 +36,7 @@ __all__ = [
     "marked_ruby_group",
     "ruby_base_texts",
     "strip_inline",
+    "strip_json",
     "strip_ruby",
 ]
 
@@ -115,6 +119,17 @@ def ruby_base_texts(inner: str) -> str:
 def strip_ruby(text: str) -> str:
     """Remove <ruby>, <rt> and <rp> markup and unescape what the ruby renderer escaped."""
     return unescape(_RUBY_MARKUP.sub("", text))
+
+
+def strip_json(text: str) -> str:
+    """The original text of a JSON annotation (the ``json`` format's ``"text"``)."""
+    try:
+        original = json.loads(text)["text"]
+    except (ValueError, KeyError, TypeError) as error:
+        raise InputError(f"not a pinyinize JSON annotation: {error}") from error
+    if not isinstance(original, str):
+        raise InputError("not a pinyinize JSON annotation: its text must be a string")
+    return original
 
 
 def is_written_word(written: str) -> bool:

@@ -10,6 +10,12 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from pinyinize.annotations import (
+    find_inline_annotations,
+    strip_inline,
+    strip_json,
+    strip_ruby,
+)
 from pinyinize.disambiguate import Disambiguator
 from pinyinize.errors import InputError
 from pinyinize.lexicon import Lexicon
@@ -21,7 +27,6 @@ from pinyinize.scan import HAN_RANGES, refuse_lone_surrogates, scan
 from pinyinize.segment import Segmenter
 from pinyinize.select import Selector
 from pinyinize.spell import spell
-from pinyinize.strip import find_inline_annotations, strip_inline, strip_json, strip_ruby
 from pinyinize.tones import ToneRules
 from pinyinize.types import Document
 from pinyinize.userdict import read_user_dictionary

@@ -374,7 +374,7 @@ def document_options(draw: st.DrawFn, kind: str) -> AnnotationOptions:
         tones=tones,
         mode=draw(st.sampled_from(list(Mode))),
         per_character=draw(st.booleans()),
-        # Issue 11 item 7: strip of the text itself (strip.py, not the document formats)
+        # Issue 11 item 7: strip of the text itself (annotations.py, not the document formats)
         # does not yet know the capitals of initials-finals with orthography.
         orthography=tones is not Tones.INITIALS_FINALS and draw(st.booleans()),
         selection=draw(st.sampled_from([*map(parse_selection, ["all", "first", "polyphones"])])),

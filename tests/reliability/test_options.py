@@ -131,3 +131,15 @@ def test_alternative_readings_come_from_the_library(annotator):
     assert [c.char for c in found.characters] == ["行", "长"]
     with pytest.raises(InputError, match="not at offset 0"):
         word_readings(annotator, "行长", "银行行长", 0)
+
+
+def test_pinyinize_strip_is_the_function_and_no_module_hides_behind_it():
+    """`import pinyinize.strip` used to find a module that the function shadowed."""
+    import importlib
+
+    import pinyinize
+
+    assert callable(pinyinize.strip)
+    assert pinyinize.strip("银行(yínháng)") == "银行"  # noqa: B005 - not str.strip
+    with pytest.raises(ModuleNotFoundError):
+        importlib.import_module("pinyinize.strip")

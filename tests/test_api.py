@@ -149,5 +149,5 @@ def test_a_stage_that_returns_something_else_is_caught():
 
 
 def test_pinyin_format_cannot_be_stripped():
-    with pytest.raises(ValueError):
+    with pytest.raises(pinyinize.InputError, match="cannot be stripped"):
         pinyinize.strip("hǎo", format="pinyin")

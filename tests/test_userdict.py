@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from pinyinize import UserDictionaryError
+from pinyinize import Annotator, UserDictionaryError
 from pinyinize.userdict import parse_user_dictionary, read_user_dictionary
 
 GOOD_CASES = [
@@ -40,3 +40,10 @@ def test_unreadable_file(tmp_path):
     path.write_bytes("银行\tyínháng".encode("gb18030"))
     with pytest.raises(UserDictionaryError, match="cannot read"):
         read_user_dictionary(path)
+
+
+def test_a_toned_r_is_no_reading_but_the_neutral_one_is():
+    """The r of erhua written apart (花儿 huā r) is neutral: r1-r4 have nothing to mark."""
+    with pytest.raises(UserDictionaryError, match="'r4' is not pinyin"):
+        Annotator(user_dict={"好": "r4"})
+    assert Annotator(user_dict={"花儿": "huā r"}).annotate("花儿") == "花儿(huār)"

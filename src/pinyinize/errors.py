@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-__all__ = ["DataError", "InputError", "PinyinizeError", "UserDictionaryError"]
+__all__ = [
+    "DataError",
+    "InputError",
+    "OutputError",
+    "PinyinizeError",
+    "SameFileError",
+    "UserDictionaryError",
+]
 
 
 class PinyinizeError(Exception):
@@ -34,6 +41,3 @@ class OutputError(PinyinizeError):
 
 class SameFileError(PinyinizeError):
     """An output is one of the command's other files: writing it would lose that file."""
-
-
-__all__ += ["OutputError", "SameFileError"]  # appended here, beside the classes they name

@@ -249,7 +249,7 @@ class Annotator:
             return original
         if kind is Format.INLINE:
             return strip_inline(text, self._has_reading)
-        raise ValueError("the pinyin format drops the text; it cannot be stripped")
+        raise InputError("the pinyin format drops the text; it cannot be stripped")
 
     def find_annotations(self, text: str) -> list[tuple[int, str]]:
         """Offsets and texts of inline pinyin annotations already in ``text`` (``好(hǎo)``)."""

@@ -51,9 +51,14 @@ _INTERJECTIONS = "hng|hm|ng|m|n|r|ê"
 _READING_RE = re.compile(rf"^(?:(?:{_INITIALS})?(?:{_FINALS})|{_INTERJECTIONS})r?[1-5]$")
 
 
+# The r of erhua written as a syllable of its own (花儿 huā r) is always neutral: it has no
+# vowel or nasal to carry a tone mark, so r1-r4 are no readings.
+_TONED_R = re.compile(r"^rr?[1-4]$")
+
+
 def is_reading(reading: str) -> bool:
     """True when ``reading`` is a well-formed numbered reading such as ``huan2``."""
-    return bool(_READING_RE.match(reading))
+    return bool(_READING_RE.match(reading)) and not _TONED_R.match(reading)
 
 
 @functools.cache

@@ -138,8 +138,9 @@ class Annotator:
     def analyze(self, text: str, *, mode: Mode | str = Mode.DICTIONARY) -> Document:
         """Run the pipeline and return the document with every token's readings.
 
-        ``mode`` chooses the reading convention (see :mod:`pinyinize.tones`): citation tones
-        (``dictionary``), 一/不 changes and erhua (``textbook``), or all of speech (``spoken``).
+        ``mode`` chooses the reading convention (see :mod:`pinyinize.tones`): citation and
+        lexical neutral tones (``dictionary``), 一/不 changes and erhua (``textbook``), all of
+        speech (``spoken``), or citation tones without lexical neutral tones (``citation``).
         """
         if not isinstance(text, str):
             raise TypeError(f"text must be str, not {type(text).__name__}")

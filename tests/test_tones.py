@@ -169,6 +169,7 @@ CITATION_CASES = [
     ("衣服", ["yi1", "fu2"], ["yi1", "fu5"]),  # CPP dev labels 服 fu2
     ("认识", ["ren4", "shi2"], ["ren4", "shi5"]),
     ("关系", ["guan1", "xi4"], ["guan1", "xi5"]),
+    ("这部分", ["zhe4", "bu4", "fen4"], ["zhe4", "bu4", "fen5"]),  # 部分 read inside a word
     ("弟弟", ["di4", "di4"], ["di4", "di5"]),  # the phrase table's own neutral tone
     ("朋友", ["peng2", "you3"], ["peng2", "you5"]),
     ("这个", ["zhe4", "ge4"], ["zhe4", "ge5"]),

@@ -19,6 +19,12 @@ Data sets (defaults, paths relative to the repository root, ``../shared`` movabl
 ``--set NAME=PATH`` replaces the defaults (repeat it for several sets): a ``.sent`` file is a
 marked pair with its ``.lb`` beside it, any other file is inline-annotated text.
 
+Conventions: the polyphone corpora (CPP, g2pL, any marked pair) label citation tones (衣服's
+服 fu2), the seed article and the everyday set write lexical neutral tones (衣服 yīfu), so
+pinyinize reads each set in the mode that writes its convention (``citation`` or
+``dictionary``; ``--pinyinize-mode`` forces one for every set); the ``mode`` column says
+which.  Peers are scored as they are (they write citation tones).
+
 Scoring: each item is one character; a system is right when its reading there, re-spelled to
 pinyinize's numbered form (``lv4``, tone 5 = neutral), equals the gold. No reading counts as
 wrong. "sentences" is the share of sentences with every item right (for the marked-pair
@@ -34,6 +40,7 @@ Example: ``python bench/accuracy.py --limit 500 --systems pinyinize pypinyin``
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from collections import Counter
 from collections.abc import Sequence
@@ -42,6 +49,8 @@ from pathlib import Path
 
 from evalsets import EvalSet, read_set
 from systems import SYSTEMS, System, SystemUnavailable
+
+from pinyinize import Mode
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_SETS = {
@@ -62,6 +71,7 @@ class Result:
 
     system: str
     evalset: str
+    mode: str | None  # the pinyinize mode it was read in; None for a peer (its own)
     correct: int
     items: int
     chars: int
@@ -103,6 +113,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--systems", nargs="+", choices=list(SYSTEMS), default=list(SYSTEMS), metavar="SYSTEM"
     )
+    parser.add_argument(
+        "--pinyinize-mode",
+        choices=[mode.value for mode in Mode],
+        help="read every set in this pinyinize mode (default: the mode of each set's labels: "
+        "citation for the polyphone corpora, dictionary for the others)",
+    )
     parser.add_argument("--output", type=Path, help="also write the report here (Markdown)")
     parser.add_argument(
         "--errors", type=int, default=0, metavar="N", help="list the N commonest errors"
@@ -132,13 +148,16 @@ def set_paths(args: argparse.Namespace) -> dict[str, Path]:
     return paths
 
 
-def load_sets(paths: dict[str, Path], limit: int | None) -> list[EvalSet]:
+def load_sets(paths: dict[str, Path], limit: int | None, mode: str | None = None) -> list[EvalSet]:
+    """The sets, each with its labels' convention, or ``mode`` for every one when given."""
     sets = []
     for name, path in paths.items():
         needed = [path, path.with_suffix(".lb")] if path.suffix == ".sent" else [path]
         for missing in (file for file in needed if not file.is_file()):
             raise SystemExit(f"data set {name}: no such file {missing}")
         evalset = read_set(name, path).head(limit)
+        if mode is not None:
+            evalset = dataclasses.replace(evalset, convention=mode)
         for note in dict.fromkeys(evalset.notes):  # the seed repeats its body: say it once
             print(f"[{name}] {note}", file=sys.stderr)
         sets.append(evalset)
@@ -148,9 +167,10 @@ def load_sets(paths: dict[str, Path], limit: int | None) -> list[EvalSet]:
 def evaluate(system: System, evalset: EvalSet, seconds: float | None = None) -> Result:
     """Run one system over one set and score it at the target characters; ``seconds``, when
     given, is the time to report (the best of several rounds) instead of this run's."""
-    run = system.convert([sentence.text for sentence in evalset.sentences])
+    run = system.convert([sentence.text for sentence in evalset.sentences], evalset.convention)
     time_taken = run.seconds if seconds is None else min(seconds, run.seconds)
-    result = Result(system.name, evalset.name, 0, evalset.items, evalset.chars, time_taken)
+    mode = evalset.convention if system.name == "pinyinize" else None
+    result = Result(system.name, evalset.name, mode, 0, evalset.items, evalset.chars, time_taken)
     result.sentences = len(evalset.sentences)
     for sentence, readings in zip(evalset.sentences, run.readings, strict=True):
         wrong = 0
@@ -190,7 +210,7 @@ def run_systems(
         for evalset in sets:
             texts = [sentence.text for sentence in evalset.sentences]
             for name, system in systems.items():
-                seconds = system.convert(texts).seconds
+                seconds = system.convert(texts, evalset.convention).seconds
                 key = (name, evalset.name)
                 fastest[key] = min(seconds, fastest.get(key, seconds))
     results = []
@@ -204,12 +224,13 @@ def run_systems(
 
 def table(results: Sequence[Result]) -> str:
     lines = [
-        "| system | data set | accuracy | items | sentences | chars/s |",
-        "| --- | --- | ---: | ---: | ---: | ---: |",
+        "| system | data set | mode | accuracy | items | sentences | chars/s |",
+        "| --- | --- | --- | ---: | ---: | ---: | ---: |",
     ]
     for result in results:
         lines.append(
-            f"| {result.system} | {result.evalset} | {result.accuracy:.2%} | "
+            f"| {result.system} | {result.evalset} | {result.mode or 'own'} | "
+            f"{result.accuracy:.2%} | "
             f"{result.items:,} | {result.sentence_accuracy:.2%} | "
             f"{result.chars_per_second:,.0f} |"
         )
@@ -271,7 +292,7 @@ def report(results: Sequence[Result], info: SystemInfo, errors: int) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    sets = load_sets(set_paths(args), args.limit)
+    sets = load_sets(set_paths(args), args.limit, args.pinyinize_mode)
     results, info = run_systems(args.systems, sets, args.rounds)
     text = report(results, info, args.errors)
     print(text)

@@ -15,6 +15,11 @@ the command line without code changes:
 
 Every gold reading is put into pinyinize's numbered form (toneless syllable, ``v`` for ü, tone
 digit 1-5 with 5 neutral) so that all systems are compared on one spelling.
+
+Each set also says its labelling *convention*, as the pinyinize mode that writes it: the
+polyphone corpora (marked pairs) label citation tones (衣服's 服 fu2, 认识's 识 shi2), so
+``citation``; the seed article and the everyday sentences write lexical neutral tones (衣服
+yīfu), so ``dictionary``.
 """
 
 from __future__ import annotations
@@ -62,11 +67,13 @@ class Sentence:
 
 @dataclass
 class EvalSet:
-    """A named list of sentences; ``notes`` records what was skipped while building it."""
+    """A named list of sentences; ``notes`` records what was skipped while building it, and
+    ``convention`` the pinyinize mode whose tones its gold labels write."""
 
     name: str
     sentences: list[Sentence]
     notes: list[str] = field(default_factory=list)
+    convention: str = "dictionary"
 
     @property
     def items(self) -> int:
@@ -88,7 +95,7 @@ class EvalSet:
             targets = sentence.targets[:left]
             kept.append(Sentence(sentence.text, targets))
             left -= len(targets)
-        return EvalSet(self.name, kept, list(self.notes))
+        return EvalSet(self.name, kept, list(self.notes), self.convention)
 
 
 def normalise_gold(label: str) -> str:
@@ -107,7 +114,7 @@ def read_marked_pair(name: str, sent_path: Path) -> EvalSet:
         _parse_marked_line(line, label, f"{sent_path}:{number}")
         for number, (line, label) in enumerate(zip(sent_lines, labels, strict=True), start=1)
     ]
-    return EvalSet(name, sentences)
+    return EvalSet(name, sentences, convention="citation")  # CPP, g2pL: citation tones
 
 
 def _parse_marked_line(line: str, label: str, where: str) -> Sentence:

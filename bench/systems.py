@@ -12,6 +12,7 @@ does not line up one-to-one with the input characters raises instead of being gu
 
 from __future__ import annotations
 
+import functools
 import json
 import shutil
 import subprocess
@@ -80,10 +81,11 @@ class System:
     def version(self) -> str:
         return metadata.version(self.name)
 
-    def convert(self, texts: Sequence[str]) -> Run:
-        """Convert a batch; the timer covers only the system's own calls."""
+    def convert(self, texts: Sequence[str], convention: str = "dictionary") -> Run:
+        """Convert a batch; the timer covers only the system's own calls.  ``convention`` is
+        the pinyinize mode of the data's labels: peers write their own, whatever it says."""
         _ = self.load_seconds
-        convert_one = self._converter()
+        convert_one = self._converter_for(convention)
         start = time.perf_counter()
         raw = [convert_one(text) for text in texts]
         seconds = time.perf_counter() - start
@@ -95,6 +97,9 @@ class System:
 
     def _converter(self) -> Callable[[str], Any]:
         raise NotImplementedError
+
+    def _converter_for(self, convention: str) -> Callable[[str], Any]:
+        return self._converter()
 
     def _respell(self, text: str, output: Any) -> Readings:
         check_alignment(self.name, text, output)
@@ -115,6 +120,12 @@ class Pinyinize(System):
         import pinyinize
 
         return pinyinize.readings
+
+    def _converter_for(self, convention: str) -> Callable[[str], Any]:
+        """``readings`` in the mode that writes the data's convention."""
+        import pinyinize
+
+        return functools.partial(pinyinize.readings, mode=convention)
 
     def _respell(self, text: str, output: Any) -> Readings:
         check_alignment(self.name, text, output)
@@ -220,7 +231,7 @@ class PinyinPro(System):
         self.node()
         return self._module_load if self._module_load is not None else 0.0
 
-    def convert(self, texts: Sequence[str]) -> Run:
+    def convert(self, texts: Sequence[str], convention: str = "dictionary") -> Run:
         payload = "".join(json.dumps(text, ensure_ascii=False) + "\n" for text in texts)
         completed = subprocess.run(
             [self.node(), str(self.script)],

@@ -200,9 +200,9 @@ def audit_words(lexicon: Lexicon, decisions: Mapping[str, build.Decision]) -> It
     neutral = read_neutral()
     for word in common_words():
         entry = lexicon.word(word)
-        if entry is None or entry.readings is None:
+        if entry is None or entry.light_readings is None:
             continue
-        ours = list(entry.readings)
+        ours = list(entry.light_readings)  # as the dictionary mode writes it
         given = {
             "curated": sources.curated.get(word),
             "large": sources.large.get(word),

@@ -156,3 +156,9 @@ def test_serve_passes_its_limits_to_the_server(monkeypatch):
     for option in ("--port", "--workers", "--max-response", "--max-body", "--timeout"):
         line = next(line for line in help_text.splitlines() if line.strip().startswith(option))
         assert len(line.split()) > 2, f"{option} has no help"
+
+
+def test_mode_citation_for_polyphone_corpora(runner):
+    args = ["annotate", "--mode", "citation", "--tones", "numbers", "-f", "pinyin"]
+    result = invoke(runner, args, "衣服的关系".encode())
+    assert result.stdout == "yi1fu2 de5 guan1xi4"

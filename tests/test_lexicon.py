@@ -96,3 +96,22 @@ def test_corrupted_word_table_raises_data_error(tmp_path):
     (tmp_path / "words.npz").write_bytes(b"PK\x03\x04 not really a zip")
     with pytest.raises(DataError, match="cannot read word table"):
         Lexicon.from_files(tmp_path / "chars.tsv", tmp_path / "words.npz")
+
+
+@pytest.mark.parametrize(
+    ("row", "positions"),
+    [("行长\thang2 zhang5", (1,)), ("行长\thang2 chang5", None), ("行长\thang2 zhang3", None)],
+)
+def test_neutral_table_keeps_toned_readings_and_positions_apart(tmp_path, row, positions):
+    """A row is the word table's reading with syllables made neutral; anything else is bad."""
+    write_tiny_lexicon(tmp_path)
+    (tmp_path / "neutral.tsv").write_text(f"# pinyinize-lexicon 1\n{row}\n", encoding="utf-8")
+    files = (tmp_path / "chars.tsv", tmp_path / "words.npz", None, tmp_path / "neutral.tsv")
+    if positions is None:
+        with pytest.raises(DataError, match="not the word table's reading"):
+            Lexicon.from_files(*files)
+        return
+    entry = Lexicon.from_files(*files).word("行长")
+    assert entry is not None
+    assert (entry.readings, entry.neutral) == (("hang2", "zhang3"), positions)
+    assert entry.light_readings == ("hang2", "zhang5")

@@ -397,3 +397,8 @@ def test_the_serve_command_passes_its_options(monkeypatch):
     assert result.exit_code == 0, result.output
     assert calls == [("127.0.0.1", 9001, Limits(max_body_bytes=2000, timeout=2.5))]
     assert CliRunner().invoke(main, ["serve", "--port", "70000"]).exit_code == 2
+
+
+def test_annotate_in_citation_mode(client):
+    body = {"text": "衣服", "mode": "citation", "tones": "numbers"}
+    assert client.post("/api/annotate", json=body).json()["result"] == "衣服(yi1fu2)"

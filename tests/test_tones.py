@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from pinyinize import Annotator
 from pinyinize.tones import Mode, Slot, bu_sandhi, third_tone_sandhi, yi_sandhi
 
 
@@ -159,3 +160,53 @@ def test_rules_on_bare_slots():
     phrase = slots(("买", "mai3"), ("米", "mi3"))
     third_tone_sandhi(phrase)
     assert [s.reading for s in phrase] == ["mai2", "mi3"]
+
+
+# (text, citation mode, dictionary mode): citation mode writes each syllable's tone before
+# any lexical neutral tone, as CPP, g2pL, pypinyin and g2pM label them; characters whose
+# neutral tone is their own reading (了 的 们, the suffixes 子 头, 萝卜's 卜) stay neutral.
+CITATION_CASES = [
+    ("衣服", ["yi1", "fu2"], ["yi1", "fu5"]),  # CPP dev labels 服 fu2
+    ("认识", ["ren4", "shi2"], ["ren4", "shi5"]),
+    ("关系", ["guan1", "xi4"], ["guan1", "xi5"]),
+    ("这部分", ["zhe4", "bu4", "fen4"], ["zhe4", "bu4", "fen5"]),  # 部分 read inside a word
+    ("弟弟", ["di4", "di4"], ["di4", "di5"]),  # the phrase table's own neutral tone
+    ("朋友", ["peng2", "you3"], ["peng2", "you5"]),
+    ("这个", ["zhe4", "ge4"], ["zhe4", "ge5"]),
+    ("桌子", ["zhuo1", "zi5"], ["zhuo1", "zi5"]),  # 子 ·zi; CPP: 儿子 牌子 句子 zi5
+    ("孔子", ["kong3", "zi3"], ["kong3", "zi3"]),
+    ("石头", ["shi2", "tou5"], ["shi2", "tou5"]),  # 头 ·tou
+    ("萝卜", ["luo2", "bo5"], ["luo2", "bo5"]),  # CPP: 萝卜 bo5
+    ("看了", ["kan4", "le5"], ["kan4", "le5"]),
+    ("我们", ["wo3", "men5"], ["wo3", "men5"]),
+    ("一个", ["yi1", "ge4"], ["yi1", "ge4"]),  # no tone changes either
+    ("你好", ["ni3", "hao3"], ["ni3", "hao3"]),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "citation", "dictionary"), CITATION_CASES, ids=[c[0] for c in CITATION_CASES]
+)
+def test_citation_mode(annotator, text, citation, dictionary):
+    assert annotator.readings(text, mode="citation") == citation
+    assert annotator.readings(text, mode="dictionary") == dictionary
+
+
+def test_lexical_neutral_tones_are_rules_in_json(annotator):
+    """The tone stage writes 衣服's neutral tone: JSON says rule, with the toned citation."""
+    light = json.loads(annotator.annotate("衣服", format="json"))["tokens"][0]["syllables"][1]
+    assert (light["reading"], light["source"], light["citation"]) == ("fu5", "rule", "fu2")
+    toned = json.loads(annotator.annotate("衣服", format="json", mode="citation"))
+    assert toned["tokens"][0]["syllables"][1]["source"] == "word"
+    restored = json.loads(annotator.annotate("弟弟", format="json", mode="citation"))
+    second = restored["tokens"][0]["syllables"][1]
+    assert (second["reading"], second["source"], second["citation"]) == ("di4", "rule", "di5")
+
+
+def test_citation_mode_keeps_user_readings():
+    annotator = Annotator(user_dict={"弟弟": "dì di"})
+    assert annotator.readings("弟弟", mode="citation") == ["di4", "di5"]
+
+
+def test_citation_mode_changes_no_erhua(annotator):
+    assert annotator.readings("一点儿", mode="citation") == ["yi1", "dian3", "er5"]

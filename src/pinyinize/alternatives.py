@@ -114,8 +114,9 @@ def _alternatives(
     """
     entry = annotator.lexicon.word(word)
     first = [base] if all(base) else []
-    if entry is not None and entry.readings and len(entry.readings) == len(word):
-        first.append(list(entry.readings))
+    lexicon_reading = entry.light_readings if entry is not None else None  # as in `base`
+    if lexicon_reading and len(lexicon_reading) == len(word):
+        first.append(list(lexicon_reading))
     changed = (
         [*base[:i], reading, *base[i + 1 :]]
         for i, readings in enumerate(per_char)

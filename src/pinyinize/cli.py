@@ -231,7 +231,8 @@ _ANNOTATION_OPTIONS = (
     _choice_option(
         "--mode",
         Mode.DICTIONARY,
-        "Citation tones (dictionary), 一/不 changes and erhua (textbook), or speech (spoken).",
+        "Citation and lexical neutral tones (dictionary), 一/不 changes and erhua (textbook), "
+        "speech (spoken), or citation tones alone, as polyphone corpora label them (citation).",
     ),
     click.option("--per-character", is_flag=True, help="Ruby: one reading over each character."),
     click.option(

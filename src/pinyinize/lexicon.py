@@ -6,9 +6,13 @@ read on first use, never at import.  Its tables are plain sorted text with a for
 * ``chars.tsv``: ``char<TAB>reading:count ...<TAB>tgh index<TAB>simplified``
 * ``words.npz``: the word table, column by column (see :class:`WordTable`): loading it is a
   few C-level splits instead of half a million parsed lines, which keeps the first call fast.
-* ``neutral.tsv``: ``word<TAB>reading`` for the words whose lexical neutral tones (衣服 yīfu)
-  replace the reading ``words.npz`` gives.  It is derived from CC-CEDICT, so it is kept
-  apart, under CC-CEDICT's licence (CC BY-SA 4.0, see NOTICE.md).
+* ``neutral.tsv``: ``word<TAB>reading`` for the words with lexical neutral tones (衣服 yīfu)
+  that the reading ``words.npz`` gives does not write.  It is derived from CC-CEDICT, so it
+  is kept apart, under CC-CEDICT's licence (CC BY-SA 4.0, see NOTICE.md).
+
+A word keeps its toned reading (衣服 yi1 fu2) and, apart, the positions its lexical neutral
+tones make neutral (衣服: 1): the tone stage writes them in the dictionary, textbook and
+spoken modes and leaves them out in citation mode (see :mod:`pinyinize.tones`).
 """
 
 from __future__ import annotations
@@ -56,7 +60,22 @@ CharRow = tuple[tuple[str, ...], tuple[int, ...], int, "str | None"]
 class WordEntry:
     frequency: int
     pos: str
-    readings: tuple[str, ...] | None  # None: the word segments but has no reading of its own
+    # The word's reading before its lexical neutral tones (衣服 yi1 fu2), as the phrase table
+    # writes it (some keep a neutral tone there: 桌子 zhuo1 zi5).  None: the word segments but
+    # has no reading of its own.
+    readings: tuple[str, ...] | None
+    neutral: tuple[int, ...] = ()  # positions its lexical neutral tones make neutral (衣服: 1)
+
+    @property
+    def light_readings(self) -> tuple[str, ...] | None:
+        """The reading with the lexical neutral tones written (衣服 yi1 fu5), as the
+        dictionary, textbook and spoken modes write it."""
+        if self.readings is None or not self.neutral:
+            return self.readings
+        return tuple(
+            f"{reading[:-1]}5" if index in self.neutral else reading
+            for index, reading in enumerate(self.readings)
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +119,10 @@ class Lexicon:
         self._pos = tuple(words.pos)
         self._frequency_column = tuple(words.frequencies)
         self._index = dict(zip(words.words, range(len(words.words)), strict=True))
-        self._readings = tuple(_with_neutral_tones(words.readings, self._index, neutral or {}))
+        self._readings = tuple(words.readings)
+        # word → positions of its lexical neutral tones (a few hundred words), kept apart from
+        # the readings so that citation mode can leave them out.
+        self._neutral = _neutral_positions(self._readings, self._index, neutral or {})
         self._hsk = hsk or {}  # (word or char, "word"|"char") → HSK 3.0 level, 7 = band 7-9
         # The segmenter's hot loop reads these two directly: word → frequency, and for each
         # first two characters the longest word that starts with them.  Keyed by two
@@ -156,7 +178,12 @@ class Lexicon:
             self._frequency_column[index],
             self._pos[index],
             tuple(readings.split()) if readings != "-" else None,
+            self._neutral.get(word, ()),
         )
+
+    def neutral_positions(self, word: str) -> tuple[int, ...]:
+        """Positions of ``word`` (simplified) that its lexical neutral tones make neutral."""
+        return self._neutral.get(word, ())
 
     def pos(self, word: str) -> str | None:
         """The word's part-of-speech tag (jieba's tag set), or None for an unlisted word."""
@@ -178,19 +205,28 @@ class Lexicon:
         return word in self._index
 
 
-def _with_neutral_tones(
-    readings: list[str], index: Mapping[str, int], neutral: Mapping[str, str]
-) -> list[str]:
-    """The word table's readings with the neutral-tone table's replacing theirs."""
-    if not neutral:
-        return readings
-    readings = list(readings)
-    for word, reading in neutral.items():
+def _neutral_positions(
+    readings: tuple[str, ...], index: Mapping[str, int], neutral: Mapping[str, str]
+) -> dict[str, tuple[int, ...]]:
+    """Where each word of the neutral-tone table is neutral and the word table's reading is
+    not.  A row must be the word table's reading with some syllables made neutral."""
+    positions = {}
+    for word, light in neutral.items():
         position = index.get(word)
         if position is None:
             raise DataError(f"neutral-tone table: {word} is not in the word table")
-        readings[position] = reading
-    return readings
+        toned, lightened = readings[position].split(), light.split()
+        same_length = len(toned) == len(lightened)
+        pairs = enumerate(zip(toned, lightened, strict=False))  # lengths are checked below
+        changed = tuple(n for n, (old, new) in pairs if old != new)
+        made_neutral = all(lightened[n] == f"{toned[n][:-1]}5" for n in changed)
+        if not same_length or not changed or not made_neutral:
+            raise DataError(
+                f"neutral-tone table: {word} {light} is not the word table's reading "
+                f"{readings[position]} with neutral tones"
+            )
+        positions[word] = changed
+    return positions
 
 
 def longest_words_by_pair(words: Iterable[str]) -> dict[str, int]:

@@ -8,12 +8,12 @@ single reading.  What is still open is left to the disambiguation stage.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from pinyinize.lexicon import Lexicon
 from pinyinize.types import Document, Source, Syllable, Token
 
-__all__ = ["LookUp"]
+__all__ = ["LookUp", "inner_word_at"]
 
 
 # (char, candidates, reading, source code) of each character of a word: what look-up decides
@@ -97,9 +97,22 @@ class LookUp:
 
     def _inner_word_reading(self, word: str, index: int) -> tuple[str | None, Source | None]:
         """Reading from the longest proper sub-word of ``word`` that covers position ``index``."""
-        for length in range(len(word) - 1, 1, -1):
-            for start in range(max(0, index - length + 1), min(index, len(word) - length) + 1):
-                readings, source = self._word_readings(word[start : start + length])
-                if readings:
-                    return readings[index - start], source
-        return None, None
+        found = inner_word_at(word, index, lambda inner: self._word_readings(inner)[0] is not None)
+        if found is None:
+            return None, None
+        start, end = found
+        readings, source = self._word_readings(word[start:end])
+        return readings[index - start] if readings else None, source
+
+
+def inner_word_at(
+    word: str, index: int, has_reading: Callable[[str], bool]
+) -> tuple[int, int] | None:
+    """Start and end of the longest proper sub-word of ``word`` with a reading that covers
+    position ``index`` (the leftmost of equal length), or None.  The tone stage asks it too,
+    to find the word whose lexical neutral tones look-up's reading came with."""
+    for length in range(len(word) - 1, 1, -1):
+        for start in range(max(0, index - length + 1), min(index, len(word) - length) + 1):
+            if has_reading(word[start : start + length]):
+                return start, start + length
+    return None

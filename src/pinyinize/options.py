@@ -55,6 +55,7 @@ class Mode(str, Enum):
     DICTIONARY = "dictionary"
     TEXTBOOK = "textbook"
     SPOKEN = "spoken"
+    CITATION = "citation"  # no lexical neutral tones: as polyphone corpora and pypinyin label
 
 
 COMMON_CHARACTERS = 3500  # the first tier of the 通用规范汉字表

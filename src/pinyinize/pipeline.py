@@ -153,8 +153,9 @@ class Annotator:
     def analyze(self, text: str, *, mode: Mode | str = Mode.DICTIONARY) -> Document:
         """Run the pipeline and return the document with every token's readings.
 
-        ``mode`` chooses the reading convention (see :mod:`pinyinize.tones`): citation tones
-        (``dictionary``), 一/不 changes and erhua (``textbook``), or all of speech (``spoken``).
+        ``mode`` chooses the reading convention (see :mod:`pinyinize.tones`): citation and
+        lexical neutral tones (``dictionary``), 一/不 changes and erhua (``textbook``), all of
+        speech (``spoken``), or citation tones without lexical neutral tones (``citation``).
         """
         _require_text(text)
         tone_rules = self._tone_rules[Mode(mode)]

@@ -1,10 +1,14 @@
 """Tone rules stage: the surface tones of a reading convention (a *mode*).
 
-The lexicon and the model give citation readings (一个 yī gè, 你好 nǐ hǎo).  Every mode
-first writes the lexical neutral tones of the lexicon's words (衣服 yīfu, 东西 dōngxi) where
-the context model, which learnt from toned labels, chose the word's syllable with a full tone
-(头发 tóufà → tóufa).  A mode then decides which changes speech makes are written:
+The lexicon and the model give toned readings (一个 yī gè, 你好 nǐ hǎo, 衣服 yīfú).  Every
+mode but ``citation`` first writes the lexical neutral tones of the lexicon's words (衣服
+yīfu, 头发 tóufa) on the syllables that look-up or the context model read with that
+syllable's full tone.  A mode then decides which changes speech makes are written:
 
+* ``citation``: every syllable in its citation tone, the reading its character has in the
+  word before any lexical neutral tone or tone change (衣服 yīfú, 弟弟 dìdì, 一个 yī gè), as
+  polyphone corpora (CPP, g2pL), pypinyin and g2pM label them.  Characters whose neutral
+  tone is a reading of their own keep it (了 le, 桌子 zhuōzi, 石头 shítou: ``OWN_NEUTRAL``).
 * ``dictionary``: citation tones, lexical neutral tones (桌子 zhuōzi) — GB/T 16159-2012 §6.5.2.
 * ``textbook``: also 一 and 不 with their changed tones (yí gè, bú shì), the neutral 一/不 of
   看一看 and 是不是, and erhua written on the syllable before (一点儿 yìdiǎnr).
@@ -24,10 +28,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from pinyinize.lexicon import Lexicon
+from pinyinize.lookup import inner_word_at
 from pinyinize.options import Mode
 from pinyinize.types import Document, Source, Syllable, Token
 
-__all__ = ["MODE_RULES", "Mode", "ToneRules"]
+__all__ = ["MODE_RULES", "OWN_NEUTRAL", "Mode", "ToneRules"]
 
 
 @dataclass(slots=True)
@@ -201,7 +206,20 @@ def _sandhi_run(run: list[Slot]) -> None:
     _sandhi_run(run[2:])
 
 
+# Characters whose neutral tone is a reading of their own, not a word's: 现代汉语词典 gives
+# them a neutral-tone entry (Unihan's kXHC1983: the particles 了 的 着 吗 呢 吧, the suffixes
+# 们 么 头 ·tou 边 ·bian 里 ·li 家 ·jia, 卜 of 萝卜 luó·bo, 裳 of 衣裳, …), with the noun
+# suffix 子 ·zi, which kXHC1983 leaves out, and the erhua 儿.  Citation mode keeps their
+# neutral tones where the lexicon writes them, as the polyphone corpora label them (CPP:
+# 儿子 zi5, 右边 bian5, 萝卜 bo5).
+OWN_NEUTRAL = frozenset(
+    "㗑㟷么了们价伧偺傖價划劃匙卜厕吗吧呀呃呐呗呢呵咧咯咱哇哟哩哪哼啊啦啵喒喽嘍嘛嘞噷嚜地垯塔"
+    "墶头家底廁得戌末桲殖氇疸的着繨罢罷脦臂著蓝蓿蔔藍裏裡裳蹴边里阿鞡頭饹麽"
+    "子儿"
+)
+
 MODE_RULES: dict[Mode, tuple[Rule, ...]] = {
+    Mode.CITATION: (),
     Mode.DICTIONARY: (),
     Mode.TEXTBOOK: (neutral_yi_bu_in_reduplication, yi_sandhi, bu_sandhi, erhua),
     Mode.SPOKEN: (
@@ -217,6 +235,15 @@ MODE_RULES: dict[Mode, tuple[Rule, ...]] = {
 }
 
 
+_LIGHT_CACHE_SIZE = 100_000  # distinct words whose lexical neutral tones are remembered
+# A neutral syllable of a word: its position, its reading, and the sources of the readings
+# it replaces (the look-up's and the model's of the word's own syllables, only the
+# look-up's of an inner word's).
+LightSyllable = tuple[int, str, frozenset[Source]]
+_LOOKED_UP_OR_CHOSEN = frozenset({Source.WORD, Source.MODEL})
+_LOOKED_UP = frozenset({Source.WORD})
+
+
 class ToneRules:
     """The tone-rule stage for one mode: Document → Document.
 
@@ -226,6 +253,7 @@ class ToneRules:
         self.mode = Mode(mode)
         self.rules = MODE_RULES[self.mode]
         self._lexicon = lexicon
+        self._light: dict[str, tuple[LightSyllable, ...]] = {}
 
     @property
     def lexicon(self) -> Lexicon:
@@ -235,9 +263,12 @@ class ToneRules:
 
     def __call__(self, document: Document) -> Document:
         tokens = list(document.tokens)
-        lightened = self._lexical_neutral_tones(tokens)
+        if self.mode is Mode.CITATION:
+            changed = self._citation_tones(tokens)
+        else:
+            changed = self._lexical_neutral_tones(tokens)
         if not self.rules:
-            return Document(document.text, tuple(tokens)) if lightened else document
+            return Document(document.text, tuple(tokens)) if changed else document
         for phrase in _phrases(tokens):
             for rule in self.rules:
                 rule(phrase)
@@ -245,31 +276,102 @@ class ToneRules:
         return Document(document.text, tuple(tokens))
 
     def _lexical_neutral_tones(self, tokens: list[Token]) -> bool:
-        """Write a word's neutral-tone syllables where the model chose the same syllable with
-        a full tone; user readings stay.  Returns whether a token changed."""
+        """Write a word's lexical neutral tones where look-up or the model read the same
+        syllable with a full tone; user readings stay.  Returns whether a token changed."""
         changed = False
         for number, token in enumerate(tokens):
-            chosen = [s.source is Source.MODEL and s.reading for s in token.syllables]
-            if not any(chosen):
+            if not token.is_han or len(token.syllables) < 2:
                 continue
-            entry = self.lexicon.word(self.lexicon.simplify(token.text))
-            if entry is None or entry.readings is None:
-                continue
-            syllables = list(token.syllables)
-            for index, (syllable, word_reading) in enumerate(
-                zip(syllables, entry.readings, strict=True)
-            ):
+            syllables = token.syllables
+            for index, light, sources in self._light_syllables(token.text):
+                syllable = syllables[index]
                 reading = syllable.reading
-                light = word_reading.endswith("5") and chosen[index] and reading != word_reading
-                if light and reading is not None and reading[:-1] == word_reading[:-1]:
-                    syllables[index] = _lightened(syllable, word_reading)
-            if syllables != list(token.syllables):
-                tokens[number] = token.with_syllables(tuple(syllables))
+                if (
+                    syllable.source in sources
+                    and reading is not None
+                    and reading != light
+                    and reading[:-1] == light[:-1]
+                ):
+                    lightened = _lightened(syllable, light)
+                    syllables = (*syllables[:index], lightened, *syllables[index + 1 :])
+            if syllables is not token.syllables:
+                tokens[number] = token.with_syllables(syllables)
                 changed = True
         return changed
 
+    def _light_syllables(self, word: str) -> tuple[LightSyllable, ...]:
+        """The neutral syllables of the word that gives ``word``'s characters their readings,
+        with its lexical neutral tones written: ``word`` itself, or for a word without a
+        reading of its own, the inner words look-up read it with."""
+        found = self._light.get(word)
+        if found is None:
+            if len(self._light) >= _LIGHT_CACHE_SIZE:
+                self._light.clear()
+            found = self._light[word] = self._find_light_syllables(self.lexicon.simplify(word))
+        return found
+
+    def _find_light_syllables(self, word: str) -> tuple[LightSyllable, ...]:
+        entry = self.lexicon.word(word)
+        if entry is not None and entry.light_readings is not None:
+            return tuple(
+                (index, reading, _LOOKED_UP_OR_CHOSEN)
+                for index, reading in enumerate(entry.light_readings)
+                if reading.endswith("5")
+            )
+        found = []
+        for index in range(len(word)):
+            inner = inner_word_at(word, index, self._has_reading)
+            inner_entry = self.lexicon.word(word[inner[0] : inner[1]]) if inner else None
+            light = inner_entry.light_readings if inner_entry else None
+            if inner and light and light[index - inner[0]].endswith("5"):
+                # The model's choice in a word without a reading of its own stands.
+                found.append((index, light[index - inner[0]], _LOOKED_UP))
+        return tuple(found)
+
+    def _has_reading(self, word: str) -> bool:
+        entry = self.lexicon.word(word)
+        return entry is not None and entry.readings is not None
+
+    def _citation_tones(self, tokens: list[Token]) -> bool:
+        """Give each neutral syllable the full tone of the same syllable among its character's
+        readings (弟弟 di4 di5 → di4 di4), unless the neutral tone is the character's own
+        (``OWN_NEUTRAL``) or the reading is the user's.  Returns whether a token changed."""
+        changed = False
+        for number, token in enumerate(tokens):
+            if not token.is_han:
+                continue
+            syllables = token.syllables
+            for index, syllable in enumerate(token.syllables):
+                full = self._full_tone(syllable)
+                if full is not None:
+                    retoned = _retoned(syllable, full)
+                    syllables = (*syllables[:index], retoned, *syllables[index + 1 :])
+            if syllables is not token.syllables:
+                tokens[number] = token.with_syllables(syllables)
+                changed = True
+        return changed
+
+    def _full_tone(self, syllable: Syllable) -> str | None:
+        reading = syllable.reading
+        if reading is None or not reading.endswith("5") or syllable.source is Source.USER:
+            return None
+        if self.lexicon.simplify(syllable.char) in OWN_NEUTRAL:
+            return None
+        base = reading[:-1]
+        return next(
+            (c for c in syllable.candidates if c[:-1] == base and not c.endswith("5")), None
+        )
+
 
 def _lightened(syllable: Syllable, reading: str) -> Syllable:
+    """The syllable with its word's lexical neutral tone (its toned reading as citation)."""
+    candidates = syllable.candidates
+    if reading not in candidates:  # keep the candidates complete, as look-up does
+        candidates = (*candidates, reading)
+    return _retoned(syllable._replace(candidates=candidates), reading)
+
+
+def _retoned(syllable: Syllable, reading: str) -> Syllable:
     return Syllable(
         syllable.char,
         syllable.offset,

@@ -58,7 +58,7 @@ class _Strict(BaseModel):
 
 class StyleOptions(_Strict):
     tones: Tones = Field(Tones.MARKS, description="marks, numbers, none, zhuyin, ...")
-    mode: Mode = Field(Mode.DICTIONARY, description="dictionary, textbook or spoken")
+    mode: Mode = Field(Mode.DICTIONARY, description="dictionary, textbook, spoken or citation")
 
 
 class UserWords(_Strict):

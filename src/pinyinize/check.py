@@ -31,7 +31,7 @@ from pinyinize.annotations import RUBY_BLOCK, RUBY_PAIR, find_groups, strip_ruby
 from pinyinize.pipeline import Annotator
 from pinyinize.scan import HAN_RANGES, is_han, refuse_lone_surrogates
 from pinyinize.spell import Tones, parse_marked, spell, spell_word, split_word
-from pinyinize.tones import Mode
+from pinyinize.tone_rules import Mode
 from pinyinize.types import Document, Source, Token
 
 __all__ = ["Problem", "check", "repair"]

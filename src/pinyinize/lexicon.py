@@ -12,7 +12,7 @@ read on first use, never at import.  Its tables are plain sorted text with a for
 
 A word keeps its toned reading (衣服 yi1 fu2) and, apart, the positions its lexical neutral
 tones make neutral (衣服: 1): the tone stage writes them in the dictionary, textbook and
-spoken modes and leaves them out in citation mode (see :mod:`pinyinize.tones`).
+spoken modes and leaves them out in citation mode (see :mod:`pinyinize.tone_rules`).
 """
 
 from __future__ import annotations

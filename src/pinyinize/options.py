@@ -50,7 +50,7 @@ class Tones(str, Enum):
 
 
 class Mode(str, Enum):
-    """The reading convention the tone rules write (see :mod:`pinyinize.tones`)."""
+    """The reading convention the tone rules write (see :mod:`pinyinize.tone_rules`)."""
 
     DICTIONARY = "dictionary"
     TEXTBOOK = "textbook"

@@ -27,7 +27,7 @@ from pinyinize.scan import HAN_RANGES, refuse_lone_surrogates, scan
 from pinyinize.segment import Segmenter
 from pinyinize.select import Selector
 from pinyinize.spell import spell
-from pinyinize.tones import ToneRules
+from pinyinize.tone_rules import ToneRules
 from pinyinize.types import Document
 from pinyinize.userdict import read_user_dictionary
 
@@ -153,7 +153,7 @@ class Annotator:
     def analyze(self, text: str, *, mode: Mode | str = Mode.DICTIONARY) -> Document:
         """Run the pipeline and return the document with every token's readings.
 
-        ``mode`` chooses the reading convention (see :mod:`pinyinize.tones`): citation and
+        ``mode`` chooses the reading convention (see :mod:`pinyinize.tone_rules`): citation and
         lexical neutral tones (``dictionary``), 一/不 changes and erhua (``textbook``), all of
         speech (``spoken``), or citation tones without lexical neutral tones (``citation``).
         """

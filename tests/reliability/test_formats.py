@@ -23,7 +23,7 @@ from pinyinize.options import AnnotationOptions
 from pinyinize.render import Format
 from pinyinize.select import parse_selection
 from pinyinize.spell import Tones
-from pinyinize.tones import Mode
+from pinyinize.tone_rules import Mode
 
 from ._zips import RawEntry, deflated, raw_zip, stored, zeros_bomb
 

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from pinyinize import Annotator
-from pinyinize.tones import Mode, Slot, bu_sandhi, third_tone_sandhi, yi_sandhi
+from pinyinize.tone_rules import Mode, Slot, bu_sandhi, third_tone_sandhi, yi_sandhi
 
 
 def spoken(annotator, text):

@@ -91,12 +91,13 @@ class LookUp:
         self._user_words = user_words
         self._plans: dict[str, Plan] = {}
         self._senses = default_senses() if senses is None else senses
-        self._sense_lengths = frozenset(map(len, self._senses))
+        # The sense of each word as written (traditional or simplified) that has one: filled
+        # in beside the plans, so that the other words cost one look-up in a small dict.
+        self._sense_of: dict[str, Sense] = {}
 
     def __call__(self, document: Document) -> Document:
         # One loop over the tokens with no call per token: it runs once per word of the text.
-        plans = self._plans
-        senses, sense_lengths, simplified = self._senses, self._sense_lengths, None
+        plans, sense_of, simplified = self._plans, self._sense_of, None
         tokens: list[Token] = []
         for number, token in enumerate(document.tokens):
             text, start, end, is_han, pos, _, selected = token
@@ -104,15 +105,11 @@ class LookUp:
                 tokens.append(token)
                 continue
             plan = plans.get(text) or self._new_plan(text)
-            if end - start in sense_lengths:
+            sense = sense_of.get(text)
+            if sense is not None:
                 if simplified is None:
                     simplified = self._lexicon.simplify(document.text)
-                sense = senses.get(simplified[start:end])
-                if (
-                    sense is not None
-                    and text not in self._user_words
-                    and sense.applies(simplified, document.tokens, number)
-                ):
+                if sense.applies(simplified, document.tokens, number):
                     plan = _with_sense(plan, sense.readings)
             # All seven fields, as Syllable(...) would fill them (no citation, not merged).
             if len(plan) == 1:  # about half the words: no comprehension to set up
@@ -137,6 +134,9 @@ class LookUp:
         if len(self._plans) >= _PLAN_CACHE_SIZE:
             self._plans.clear()
         plan = self._plans[word] = self._plan(word)
+        sense = self._senses.get(self._lexicon.simplify(word))
+        if sense is not None and word not in self._user_words:
+            self._sense_of[word] = sense
         return plan
 
     def _plan(self, word: str) -> Plan:

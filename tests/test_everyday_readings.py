@@ -1,7 +1,9 @@
 """Everyday readings that depend on context (issue 13, items 4 and 5), dictionary mode.
 
 Expected readings are those of 现代汉语词典: 还 huán is the verb 'give back', hái the adverb;
-东西 dōngxī 'east and west' / dōngxi 'thing'; 地方 dìfāng 'local' / dìfang 'place'.
+东西 dōngxī 'east and west' / dōngxi 'thing'; 地方 dìfāng 'local' / dìfang 'place'; 大意 dàyi
+'careless' / dàyì 'gist'; 精神 jīngshen 'lively' / jīngshén 'spirit'; 地道 dìdao 'authentic' /
+dìdào 'tunnel'.
 """
 
 from __future__ import annotations
@@ -74,6 +76,12 @@ def test_frequent_words_still_segment_as_before(annotator):
         pytest.param("中央和地方都要重视这个问题。", "地方", "di4 fang1", id="central-and-local"),
         pytest.param("这个地方很美。", "地方", "di4 fang5", id="place"),
         pytest.param("你住在什么地方？", "地方", "di4 fang5", id="place-at-end"),
+        pytest.param("考试的时候千万不能大意。", "大意", "da4 yi5", id="careless"),
+        pytest.param("这篇文章的大意是什么？", "大意", "da4 yi4", id="gist"),
+        pytest.param("这孩子看上去很精神。", "精神", "jing1 shen5", id="lively"),
+        pytest.param("他的精神很好。", "精神", "jing1 shen2", id="spirit"),
+        pytest.param("这家店的北京菜很地道。", "地道", "di4 dao5", id="authentic"),
+        pytest.param("他们挖了一条地道。", "地道", "di4 dao4", id="tunnel"),
     ],
 )
 def test_senses_that_differ_in_tone(annotator, sentence, word, expected):

@@ -90,6 +90,25 @@ def test_senses_that_differ_in_tone(annotator, sentence, word, expected):
     assert " ".join(readings) == expected
 
 
+@pytest.mark.parametrize(
+    ("sentence", "char", "expected"),
+    [
+        pytest.param("解老师教我们语文。", "解", "xie4", id="xie-teacher"),
+        pytest.param("这位是单经理，那位是曾主任。", "单", "shan4", id="shan-manager"),
+        pytest.param("这位是单经理，那位是曾主任。", "曾", "zeng1", id="zeng-director"),
+        pytest.param("我们班新来了一个同学，姓单。", "单", "shan4", id="after-xing"),
+        pytest.param("查先生写了很多武侠小说。", "查", "zha1", id="zha-mister"),
+        pytest.param("缪阿姨做的菜很香。", "缪", "miao4", id="miao-auntie"),
+        pytest.param("老百姓单靠种地也能致富。", "单", "dan1", id="not-after-baixing"),
+        pytest.param("他任主任多年。", "任", "ren4", id="serve-as-director"),
+        pytest.param("我去查经理的账。", "查", "cha2", id="check-the-manager"),
+        pytest.param("他曾经理过财务。", "曾", "ceng2", id="once"),
+    ],
+)
+def test_surnames_before_titles(annotator, sentence, char, expected):
+    assert reading_of(annotator, sentence, char) == expected
+
+
 def test_the_model_leaves_a_sense_the_context_chose(annotator):
     document = annotator.analyze("他还了书。")
     syllable = next(s for t in document.tokens for s in t.syllables if s.char == "还")

@@ -42,7 +42,7 @@ _new = tuple.__new__
 
 
 SENSES_HEADER = "# pinyinize-senses 1"
-_SIDES = ("after", "before", "next", "end")
+_SIDES = ("after", "before", "next", "previous", "end")
 
 
 # Words that may stand between a verb and the end of its clause (借的钱早就还了。).
@@ -57,6 +57,7 @@ class Sense:
     after: tuple[str, ...] = ()  # text that starts right after the word
     before: tuple[str, ...] = ()  # text that ends right before it
     next: frozenset[str] = frozenset()  # the next word, whole (了 but not 了解 after 还)
+    previous: frozenset[str] = frozenset()  # the word before, whole (姓 but not 百姓)
     end: tuple[str, ...] = ()  # text right before the word where it ends its clause
 
     def applies(self, text: str, tokens: Sequence[Token], number: int) -> bool:
@@ -66,6 +67,8 @@ class Sense:
             return True
         following = tokens[number + 1] if number + 1 < len(tokens) else None
         if following is not None and following.is_han and following.text in self.next:
+            return True
+        if number and tokens[number - 1].text in self.previous:
             return True
         return bool(self.end) and text.endswith(self.end, 0, start) and _ends_clause(tokens, number)
 
@@ -200,6 +203,7 @@ def read_senses(path: Path) -> dict[str, Sense]:
                 cues.get("after", ()),
                 cues.get("before", ()),
                 frozenset(cues.get("next", ())),
+                frozenset(cues.get("previous", ())),
                 cues.get("end", ()),
             )
             for (word, readings), cues in sides.items()

@@ -4,16 +4,26 @@ its reading.
 Order of authority: the user dictionary, then the reading of the segmented word, then the
 longest lexicon word inside the token that covers the character, then a character with a
 single reading.  What is still open is left to the disambiguation stage.
+
+A few words have two senses that differ in their tones only (东西 dōngxi 'thing' / dōngxī
+'east and west', 地方 dìfang 'place' / dìfāng 'local').  ``data/senses.tsv`` gives the other
+sense's reading and the words that call for it right after or before the word (东西走向,
+地方政府, 中央和地方); elsewhere the lexicon's reading stands.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
 
+from pinyinize.errors import DataError
 from pinyinize.lexicon import Lexicon
 from pinyinize.types import Document, Source, Syllable, Token
 
-__all__ = ["LookUp", "inner_word_at"]
+__all__ = ["LookUp", "Sense", "default_senses", "inner_word_at", "read_senses"]
 
 
 # (char, candidates, reading, source code) of each character of a word: what look-up decides
@@ -31,22 +41,79 @@ _PLAN_CACHE_SIZE = 200_000  # distinct words remembered (a few tens of MB at mos
 _new = tuple.__new__
 
 
+SENSES_HEADER = "# pinyinize-senses 1"
+_SIDES = ("after", "before", "next", "previous", "end")
+
+
+# Words that may stand between a verb and the end of its clause (借的钱早就还了。).
+_CLAUSE_END_PARTICLES = frozenset(("了", "过", "啦", "吧", "呢", "吗", "呀", "啊"))
+
+
+@dataclass(frozen=True, slots=True)
+class Sense:
+    """A word's other reading and the words beside it that call for it."""
+
+    readings: tuple[str, ...]
+    after: tuple[str, ...] = ()  # text that starts right after the word
+    before: tuple[str, ...] = ()  # text that ends right before it
+    next: frozenset[str] = frozenset()  # the next word, whole (了 but not 了解 after 还)
+    previous: frozenset[str] = frozenset()  # the word before, whole (姓 but not 百姓)
+    end: tuple[str, ...] = ()  # text right before the word where it ends its clause
+
+    def applies(self, text: str, tokens: Sequence[Token], number: int) -> bool:
+        """Whether a cue stands beside ``tokens[number]`` (``text``: the simplified text)."""
+        start, end = tokens[number].start, tokens[number].end
+        if text.startswith(self.after, end) or text.endswith(self.before, 0, start):
+            return True
+        following = tokens[number + 1] if number + 1 < len(tokens) else None
+        if following is not None and following.is_han and following.text in self.next:
+            return True
+        if number and tokens[number - 1].text in self.previous:
+            return True
+        return bool(self.end) and text.endswith(self.end, 0, start) and _ends_clause(tokens, number)
+
+
+def _ends_clause(tokens: Sequence[Token], number: int) -> bool:
+    """Whether only sentence-final particles follow ``tokens[number]`` in its Han run."""
+    for token in tokens[number + 1 :]:
+        if not token.is_han:
+            return True
+        if token.text not in _CLAUSE_END_PARTICLES:
+            return False
+    return True
+
+
 class LookUp:
-    def __init__(self, lexicon: Lexicon, user_words: Mapping[str, tuple[str, ...]]) -> None:
+    def __init__(
+        self,
+        lexicon: Lexicon,
+        user_words: Mapping[str, tuple[str, ...]],
+        senses: Mapping[str, Sense] | None = None,
+    ) -> None:
         self._lexicon = lexicon
         self._user_words = user_words
         self._plans: dict[str, Plan] = {}
+        self._senses = default_senses() if senses is None else senses
+        # The sense of each word as written (traditional or simplified) that has one: filled
+        # in beside the plans, so that the other words cost one look-up in a small dict.
+        self._sense_of: dict[str, Sense] = {}
 
     def __call__(self, document: Document) -> Document:
         # One loop over the tokens with no call per token: it runs once per word of the text.
-        plans = self._plans
+        plans, sense_of, simplified = self._plans, self._sense_of, None
         tokens: list[Token] = []
-        for token in document.tokens:
+        for number, token in enumerate(document.tokens):
             text, start, end, is_han, pos, _, selected = token
             if not is_han:
                 tokens.append(token)
                 continue
             plan = plans.get(text) or self._new_plan(text)
+            sense = sense_of.get(text)
+            if sense is not None:
+                if simplified is None:
+                    simplified = self._lexicon.simplify(document.text)
+                if sense.applies(simplified, document.tokens, number):
+                    plan = _with_sense(plan, sense.readings)
             # All seven fields, as Syllable(...) would fill them (no citation, not merged).
             if len(plan) == 1:  # about half the words: no comprehension to set up
                 char, own, reading, code = plan[0]
@@ -70,6 +137,9 @@ class LookUp:
         if len(self._plans) >= _PLAN_CACHE_SIZE:
             self._plans.clear()
         plan = self._plans[word] = self._plan(word)
+        sense = self._senses.get(self._lexicon.simplify(word))
+        if sense is not None and word not in self._user_words:
+            self._sense_of[word] = sense
         return plan
 
     def _plan(self, word: str) -> Plan:
@@ -116,3 +186,47 @@ def inner_word_at(
             if has_reading(word[start : start + length]):
                 return start, start + length
     return None
+
+
+def _with_sense(plan: Plan, readings: tuple[str, ...]) -> Plan:
+    """``plan`` with the sense's readings; the model leaves them as they are."""
+    code = _SOURCE_CODES[Source.CONTEXT]
+    return tuple(
+        (char, own if reading in own else (*own, reading), reading, code)
+        for (char, own, _, _), reading in zip(plan, readings, strict=True)
+    )
+
+
+def read_senses(path: Path) -> dict[str, Sense]:
+    """Read a senses table: ``word<TAB>reading<TAB>side<TAB>cues`` (see ``data/senses.tsv``)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+        if not lines or not lines[0].startswith(SENSES_HEADER):
+            raise DataError(f"{path}: not a pinyinize senses table (bad header)")
+        sides: dict[tuple[str, tuple[str, ...]], dict[str, tuple[str, ...]]] = {}
+        for line in lines[1:]:
+            word, reading, side, cues = line.split("\t")
+            readings = tuple(reading.split())
+            if len(readings) != len(word) or side not in _SIDES:
+                raise ValueError(f"bad line {line!r}")
+            sides.setdefault((word, readings), {})[side] = tuple(cues.split())
+        return {
+            word: Sense(
+                readings,
+                cues.get("after", ()),
+                cues.get("before", ()),
+                frozenset(cues.get("next", ())),
+                frozenset(cues.get("previous", ())),
+                cues.get("end", ()),
+            )
+            for (word, readings), cues in sides.items()
+        }
+    except (OSError, ValueError) as error:
+        raise DataError(f"cannot read senses table {path}: {error}") from error
+
+
+@lru_cache(maxsize=1)
+def default_senses() -> dict[str, Sense]:
+    """The packaged senses table (``data/senses.tsv``), read once per process."""
+    with resources.as_file(resources.files("pinyinize") / "data" / "senses.tsv") as path:
+        return read_senses(path)

@@ -4,6 +4,13 @@ Every word's probability is its frequency over the lexicon's total; a character 
 does not list as a word still segments on its own.  There is no guessing of unknown words
 (no HMM): an unknown name such as 云旦曲吉 stays four single characters rather than being glued
 to its neighbours (云旦/曲吉是), which is what misplaced the seed article's annotations.
+
+Two kinds of rare word get a frequency that says what they are rather than how often jieba's
+corpus happened to hold them, so that they do not glue across the words around them:
+
+* abbreviations (jieba's tag ``j``: 中试 for 中间试验) count a tenth: 在行动中试着 is 中 / 试着;
+* river and lake names (``ns`` ending in 江, 河 or 湖: 雅江) count as a common word, so that
+  雅江水 is 雅江 / 水, not 雅 / 江水.
 """
 
 from __future__ import annotations
@@ -17,7 +24,14 @@ from pinyinize.types import Document, Token
 
 __all__ = ["Segmenter"]
 
-_UNSEEN = "\0unseen"  # a word whose POS is not cached yet (None is a cached "no POS")
+_UNSEEN = "\0unseen"
+# Words below this frequency are looked at for the adjustments above (frequent words are
+# left as they are, and the check stays out of the hot loop for them).
+_RARE = 100
+_ABBREVIATION_SHARE = 10  # an abbreviation counts a tenth
+_NAME_FREQUENCY = _RARE  # a river or lake name counts at least this
+_WATER_GENERICS = frozenset("江河湖")
+_RARE_CACHE_SIZE = 100_000  # a word whose POS is not cached yet (None is a cached "no POS")
 # Builds a Token from all its fields without the Python-level __new__ that Token(...) runs:
 # three times faster, and the segmenter builds one per word.
 _new = tuple.__new__
@@ -38,6 +52,7 @@ class Segmenter:
         self._log_total = lexicon.log_total
         self._pos: dict[str, str | None] = {}  # POS of each word segmented so far
         self._char_scores: dict[str, float] = {}  # see _char_score
+        self._rare: dict[str, int] = {}  # adjusted frequencies of rare words (see _adjusted)
 
     def __call__(self, document: Document) -> Document:
         # Lookups use the simplified form, so traditional text segments like simplified text;
@@ -55,6 +70,7 @@ class Segmenter:
     def _best_cuts(self, text: str) -> list[int]:
         """cut[i]: where the word that starts at i ends, on the most probable path."""
         frequency_of, log_total, log = self._frequency_of(), self._log_total, math.log
+        rare, adjusted = self._rare.get, self._adjusted
         length = len(text)
         # The per-character work runs in C (map over the text): each character's score as a
         # word of its own, and how far the longest word that starts with each pair of
@@ -77,8 +93,11 @@ class Segmenter:
             reach = reaches[start]
             if reach:
                 for end in range(start + 2, min(length, start + reach) + 1):
-                    frequency = frequency_of(text[start:end])
+                    word = text[start:end]
+                    frequency = frequency_of(word)
                     if frequency:
+                        if frequency < _RARE:
+                            frequency = rare(word) or adjusted(word, frequency)
                         score = log(frequency) - log_total + best[end]
                         if score > best_score:
                             best_score, best_end = score, end
@@ -91,6 +110,19 @@ class Segmenter:
         if not self._extra:
             return lexicon
         return lambda word: extra(word) or lexicon(word)
+
+    def _adjusted(self, word: str, frequency: int) -> int:
+        """The frequency of a rare word as the segmenter counts it (see the module notes);
+        user words keep theirs.  Cached: the same few thousand rare words come back."""
+        if len(self._rare) >= _RARE_CACHE_SIZE:
+            self._rare.clear()
+        pos = None if word in self._extra else self._lexicon.pos(word)
+        if pos == "j":
+            frequency = max(1, frequency // _ABBREVIATION_SHARE)
+        elif pos == "ns" and len(word) == 2 and word[-1] in _WATER_GENERICS:
+            frequency = _NAME_FREQUENCY
+        self._rare[word] = frequency
+        return frequency
 
     def _char_score(self, char: str) -> float:
         """Log probability of ``char`` as a word; an unlisted one still is a rare word

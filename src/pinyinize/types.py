@@ -23,6 +23,7 @@ class Source(str, Enum):
     CHARACTER = "character"  # the character's only (or most frequent) reading
     MODEL = "model"  # the context model chose among the candidates
     RULE = "rule"  # a tone rule changed the reading
+    CONTEXT = "context"  # the look-up stage chose a word's sense from the words beside it
 
 
 class Syllable(NamedTuple):

@@ -5,7 +5,9 @@ characters and their distributional classes, the segmented word and its part of 
 words around it, the readings that lexicon words covering the character give, the
 character's reading counts); every candidate ``r`` is scored as the sum of hashed weights of
 ``(feature, char, r)``, plus a few features shared by all characters (``the lexicon agrees
-with r``, ``r is the most frequent reading``).
+with r``, ``r is the most frequent reading``).  A character that stands alone as a word
+also gets its collocation with its object (他还了三本书: 还书 huán shū; 借的钱早就还了: 还钱),
+which counts as one more lexicon word covering it.
 
 This module says which syllables are decided (``find_targets``), how their features are
 built and hashed into 64-bit keys (``document_keys``) and which weight-table slot a key
@@ -25,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from pinyinize.lexicon import Lexicon
-from pinyinize.types import Document, Source
+from pinyinize.types import Document, Source, Token
 
 __all__ = [
     "FEATURE_VERSION",
@@ -41,7 +43,7 @@ __all__ = [
 
 # Changes with anything that changes the keys document_keys builds: a model trained with
 # other features is refused (the manifest records the version it was trained with).
-FEATURE_VERSION = 2
+FEATURE_VERSION = 3
 # Fibonacci hashing: multiply the 64-bit (feature, candidate) key, keep the top bits.
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _SHARED = zlib.crc32(b"*shared*")  # the "candidate" of features shared by all characters
@@ -134,6 +136,7 @@ _TOKEN_COLUMNS = (
 )
 _N_COLUMNS = len(_WINDOW_COLUMNS) + len(_TOKEN_COLUMNS)
 _COVER_WORD, _COVER_READING = _N_COLUMNS, _N_COLUMNS + 1  # salts of covering-word features
+_COLLOCATION = _N_COLUMNS + 2  # salt of the verb-object collocation feature
 _SPLITMIX = (np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB))
 # Each window column packs its symbols as s0 << 42 | s1 << 21 | s2: (alphabet, the places of
 # s0, s1, s2 in the window of 2 * _WINDOW + 1 characters).  A missing symbol reads the place
@@ -164,7 +167,7 @@ def _mix(values: np.ndarray) -> np.ndarray:
     return values ^ (values >> np.uint64(31))
 
 
-_SALTS = _mix(np.arange(1, _N_COLUMNS + 3, dtype=np.uint64) * _GOLDEN)
+_SALTS = _mix(np.arange(1, _N_COLUMNS + 4, dtype=np.uint64) * _GOLDEN)
 
 
 # Caches are plain dicts of strings, ints and tuples of strings, which the garbage collector
@@ -184,7 +187,7 @@ def _hash(text: str) -> int:
     return value
 
 
-_YES_NO = {name: (_hash(f"{name}=yes"), _hash(f"{name}=no")) for name in ("lr", "cr")}
+_YES_NO = {name: (_hash(f"{name}=yes"), _hash(f"{name}=no")) for name in ("lr", "cr", "vo")}
 
 
 class PriorFeatures:
@@ -329,6 +332,61 @@ def _covering(text: str, offset: int, lexicon: Lexicon) -> tuple[list[int], list
     return words, readings, said
 
 
+# A single-character verb and its object: the object may stand a few words after the verb
+# (他还了三本书: 还书) or, where the verb ends its clause, before it (借的钱早就还了: 还钱).  The
+# words skipped between them are particles, numbers and measure words (part-of-speech tags of
+# jieba's set); the object is the first other word, and only a noun counts (a verb or a
+# preposition after 还 makes it the adverb: 还在家, 还要).  Backwards only within the sentence.
+_LIGHT_POS = ("u", "m", "q", "y")
+_LIGHT_CHARS = frozenset("了过着几")
+_NOUN_POS = ("n", "j", "zg")  # jieba tags 车 and 牛 zg
+_OBJECT_REACH = 3  # words looked at on each side
+_SENTENCE_END = frozenset("。！？!?；;\n")
+
+
+def _is_light(token: Token) -> bool:
+    pos = token.pos or ""
+    return pos.startswith(_LIGHT_POS) or all(char in _LIGHT_CHARS for char in token.text)
+
+
+def _verb_object(
+    document: Document, text: str, target: Target, lexicon: Lexicon
+) -> tuple[str, str] | None:
+    """(verb + object, the verb's reading there) where the target stands alone as a word and
+    a lexicon word joins it to its object (还书 huán shū), else None."""
+    tokens = document.tokens
+    if len(tokens[target.token].syllables) != 1:
+        return None
+    for index in range(target.token + 1, min(len(tokens), target.token + _OBJECT_REACH + 1)):
+        token = tokens[index]
+        if not token.is_han:
+            break
+        if not _is_light(token):
+            if not (token.pos or "").startswith(_NOUN_POS):
+                return None
+            return _collocation(target.char, text[token.start : token.end], lexicon)
+    # Nothing follows in the clause but particles: the object, if any, came before the verb.
+    for index in range(target.token - 1, max(-1, target.token - 2 * _OBJECT_REACH - 1), -1):
+        token = tokens[index]
+        if not token.is_han:
+            if any(char in _SENTENCE_END for char in token.text):
+                break
+        elif (token.pos or "").startswith(_NOUN_POS):
+            found = _collocation(target.char, text[token.start : token.end], lexicon)
+            if found is not None:
+                return found
+    return None
+
+
+def _collocation(verb: str, object_: str, lexicon: Lexicon) -> tuple[str, str] | None:
+    """The lexicon word of ``verb`` with ``object_`` or with its head (last character)."""
+    for noun in dict.fromkeys((object_, object_[-1])):
+        readings = _word_readings(lexicon, verb + noun)
+        if readings is not None and len(readings) == 1 + len(noun):
+            return verb + noun, readings[0]
+    return None
+
+
 def document_keys(
     document: Document,
     text: str,
@@ -365,9 +423,16 @@ def document_keys(
         values += [(coarse[p] << 42) | (coarse[q] << 21) | coarse[r] for p, q, r in _COARSE_PLAN]
         values += token_rows[i]
         words, readings, said = _covering(text, offset, lexicon)
+        collocation = _verb_object(document, text, target, lexicon)
+        if collocation is not None:  # a verb and its object count as a word covering the verb
+            said.add(collocation[1])
         values += words + readings
         salts += _COLUMN_SALTS + [_COVER_WORD] * len(words) + [_COVER_READING] * len(readings)
         owner += [i] * (_N_COLUMNS + 2 * len(words))
+        if collocation is not None:  # the collocation itself, crossed with each candidate
+            values.append(_hash(collocation[0]))
+            salts.append(_COLLOCATION)
+            owner.append(i)
         own, static = prior(target.char, target.candidates)
         for rank, candidate in enumerate(target.candidates):
             hashes = static[rank]
@@ -375,6 +440,8 @@ def document_keys(
                 hashes = [*hashes, _YES_NO["lr"][candidate != target.reading]]
             if said:
                 hashes = [*hashes, _YES_NO["cr"][candidate not in said]]
+            if collocation is not None:
+                hashes = [*hashes, _YES_NO["vo"][candidate != collocation[1]]]
             shared += hashes
             shared_owner += [i * slots + rank] * len(hashes)
         candidates.append(own + [0] * (slots - len(own)))  # padding slots are never read

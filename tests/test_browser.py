@@ -325,6 +325,23 @@ def test_readings_never_touch_in_a_standalone_ruby_document(browser_context, ann
     page.close()
 
 
+def test_readings_never_touch_in_an_annotated_html_page(browser_context, annotator, tmp_path):
+    source = (
+        '<!DOCTYPE html><html lang="zh"><head><meta charset="utf-8"><title>t</title></head>'
+        f"<body><h1>银行行长</h1><p>这件事很重要。{HANDOUT}</p></body></html>"
+    )
+    page_file = tmp_path / "page.html"
+    options = AnnotationOptions(format="ruby")
+    page_file.write_bytes(annotate_document(source.encode(), annotator, options, kind="html"))
+    page = browser_context.new_page()
+    page.set_viewport_size({"width": 700, "height": 900})
+    page.goto(page_file.as_uri())
+    boxes = page.evaluate(READING_BOXES, "body")
+    assert len(boxes) == annotator.annotate(source, format="ruby").count("<rt>")
+    assert touching_readings(boxes) == []
+    page.close()
+
+
 def test_the_print_view_shows_only_the_text(page, tmp_path):
     type_text(page, HANDOUT)
     page.screenshot(path=str(tmp_path / "page.png"), full_page=True)
@@ -348,7 +365,7 @@ def colour_of(page, word: str, index: int) -> str:
     )
 
 
-def test_tone_colours(page):
+def test_tone_colours(page, tmp_path):
     type_text(page, "银行行长的妈妈。")
     plain = colour_of(page, "银行", 0)
     page.check("#tone-colours")
@@ -356,6 +373,9 @@ def test_tone_colours(page):
     assert colour_of(page, "银行", 0) == "rgb(230, 126, 0)" != plain
     assert colour_of(page, "行长", 1) == "rgb(42, 157, 58)"
     assert colour_of(page, "的", 0) == "rgb(138, 138, 138)"
+    page.select_option("#face", "serif")
+    page.select_option("#position", "under")
+    page.locator("#preview").screenshot(path=str(tmp_path / "tone-colours.png"))
     assert colour_of(page, "妈妈", 0) == "rgb(214, 39, 40)"
     page.select_option("#tones", "numbers")
     page.wait_for_function("() => document.querySelector('#preview rt').textContent === 'yin2'")

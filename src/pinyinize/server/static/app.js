@@ -282,7 +282,7 @@ function offerKai() {
   if (KAI_FONTS.some(fontInstalled)) return;
   const option = $("face").querySelector('option[value="kai"]');
   option.disabled = true;
-  option.textContent = "楷体 Kai (no Kai font on this machine)";
+  option.textContent = "楷体 Kai (not installed)";
 }
 
 async function copy(format) {

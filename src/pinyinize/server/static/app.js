@@ -164,8 +164,12 @@ function showPieces(pieces, perCharacter) {
   const tones = $("tones").value;
   const nodes = pieces.map((piece) => {
     if (piece.pinyin === null) return document.createTextNode(piece.text);
-    const word = document.createElement("button");
-    word.type = "button";
+    // An inline span, not a <button>: a button is an atomic inline, and the line breaker
+    // may break around it anywhere, even after “ or before 。 (clreq's line-start and
+    // line-end prohibitions hold only between inline text).
+    const word = document.createElement("span");
+    word.setAttribute("role", "button");
+    word.tabIndex = 0;
     word.className = "word";
     word.dataset.start = String(piece.start);
     word.dataset.word = piece.text;
@@ -362,6 +366,13 @@ function start() {
   $("preview").addEventListener("click", (event) => {
     const word = event.target.closest(".word");
     if (word) openPicker(word);
+  });
+  $("preview").addEventListener("keydown", (event) => {
+    const word = event.target.closest(".word");
+    if (word && (event.key === "Enter" || event.key === " ")) {
+      event.preventDefault();
+      openPicker(word);
+    }
   });
   $("picker-close").addEventListener("click", closePicker);
   $("picker-reset").addEventListener("click", () => forget($("picker-word").textContent));

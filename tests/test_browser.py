@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from pinyinize.formats import annotate_document
+from pinyinize.formats import annotate_document, strip_document
 from pinyinize.options import AnnotationOptions
 from pinyinize.spell import split_word
 
@@ -399,17 +399,41 @@ def test_pinyin_below_the_characters(page):
     assert reading_is_below()
 
 
-def test_a_reading_chosen_for_one_occurrence_changes_only_that_one(page):
-    type_text(page, "银行行长和行长")
+def test_a_reading_chosen_for_one_occurrence_changes_only_that_one(page, annotator, tmp_path):
+    text = "银行行长和行长。\n\n行长"
+    type_text(page, text)
     page.locator('#preview .word[data-word="行长"]').nth(1).click()
     assert not page.is_checked("#picker-all")
     page.locator("#picker-candidates button", has_text="xíngzhǎng").click()
     page.wait_for_function(
         "() => document.querySelector('#preview .word.chosen-here[data-word=\"行长\"]')"
     )
-    assert rt_of(page, "行长", 1) == "xíngzhǎng"
-    assert rt_of(page, "行长", 0) == "hángzhǎng"
+    assert [rt_of(page, "行长", n) for n in range(3)] == ["hángzhǎng", "xíngzhǎng", "hángzhǎng"]
     assert page.evaluate("sessionStorage.getItem('pinyinize.readings')") in (None, "{}")
+    # the output, the copies and the download carry it too, written as the server writes
+    chosen = "行<rp>(</rp><rt>xíng</rt><rp>)</rp>长<rp>(</rp><rt>zhǎng</rt><rp>)</rp>"
+    automatic = chosen.replace("xíng", "háng")
+    parts = annotator.annotate(text, format="ruby").split(automatic)  # 4 parts, 3 readings
+    expected = parts[0] + automatic + parts[1] + chosen + parts[2] + automatic + parts[3]
+    page.wait_for_function("html => document.getElementById('output').value === html", arg=expected)
+    page.click("#copy-inline")
+    page.wait_for_function(
+        "() => document.getElementById('status').textContent.startsWith('Copied')"
+    )
+    inline = annotator.annotate(text).replace(
+        "行长(hángzhǎng)和(hé)行长(hángzhǎng)", "行长(hángzhǎng)和(hé)行长(xíngzhǎng)"
+    )
+    assert page.evaluate("navigator.clipboard.readText()") == inline
+    with page.expect_download() as download:
+        page.click("#download")
+    saved = tmp_path / "pinyin.html"
+    download.value.save_as(saved)
+    document = saved.read_text(encoding="utf-8")
+    assert document.count("<p>") == 2 and document.count(chosen) == 1
+    assert (
+        strip_document(saved.read_bytes(), annotator, AnnotationOptions(format="ruby"))
+        == text.encode()
+    )
 
 
 def test_selections_combine_as_in_the_cli(page, annotator):

@@ -11,6 +11,8 @@ let choices = loadChoices();
 // They belong to one text: typing clears them.
 let occurrences = {};
 let shownText = ""; // the text the preview was built from (offsets refer to it)
+let shownPieces = []; // its pieces as drawn, readings chosen for one occurrence included
+let shownPerCharacter = false;
 let generation = 0; // answers to an older request are dropped
 let timer = 0;
 
@@ -108,7 +110,10 @@ async function refresh() {
   }
   if (output.status === "fulfilled") {
     const result = output.value.result;
-    $("output").value = typeof result === "string" ? result : JSON.stringify(result, null, 2);
+    const format = $("format").value;
+    $("output").value = hasOccurrenceChoices() && format in CLIENT_FORMATS
+      ? CLIENT_FORMATS[format]()
+      : typeof result === "string" ? result : JSON.stringify(result, null, 2);
   } else {
     $("output").value = "";
   }
@@ -162,7 +167,11 @@ function ruby(bases, tones) {
 function showPieces(pieces, perCharacter) {
   const preview = $("preview");
   const tones = $("tones").value;
-  const nodes = pieces.map((piece) => {
+  shownPieces = [];
+  shownPerCharacter = perCharacter;
+  const nodes = pieces.map((original) => {
+    let piece = original;
+    shownPieces.push(piece);
     if (piece.pinyin === null) return document.createTextNode(piece.text);
     // An inline span, not a <button>: a button is an atomic inline, and the line breaker
     // may break around it anywhere, even after “ or before 。 (clreq's line-start and
@@ -177,6 +186,8 @@ function showPieces(pieces, perCharacter) {
     const here = occurrences[piece.start];
     if (here && here.word === piece.text) {
       syllables = here.syllables;
+      piece = { ...piece, pinyin: here.pinyin, syllables };
+      shownPieces[shownPieces.length - 1] = piece;
       word.classList.add("chosen-here");
     } else if (Object.hasOwn(choices, piece.text)) {
       word.classList.add("chosen");
@@ -239,7 +250,8 @@ async function choose(word, start, readings) {
       const answer = await api("/api/pieces", {
         text: word, tones, mode, user_dict: { [word]: readings }, force: true,
       });
-      occurrences[start] = { word, syllables: answer.pieces[0].syllables };
+      const { pinyin, syllables } = answer.pieces[0];
+      occurrences[start] = { word, pinyin, syllables };
     } catch (error) {
       return say(error.message, true);
     }
@@ -256,6 +268,42 @@ function forget(word) {
   saveChoices();
   closePicker();
   refresh();
+}
+
+// With a reading chosen for one occurrence the server cannot write the result (it knows
+// readings per word): inline and ruby are written here from the pieces as drawn, exactly
+// as the server's renderers write them (src/pinyinize/render/inline.py and ruby.py).
+function hasOccurrenceChoices() {
+  return shownPieces.some((piece) => occurrences[piece.start]?.word === piece.text);
+}
+
+const ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;" };
+const escapeHtml = (text) => text.replace(/[&<>"']/g, (char) => ESCAPES[char]);
+
+function rubyPairs(bases) {
+  return bases.map(([base, syllable]) => `${escapeHtml(base)}<rp>(</rp><rt>${escapeHtml(syllable)}</rt><rp>)</rp>`);
+}
+
+const CLIENT_FORMATS = {
+  inline: () => shownPieces.map((p) => (p.pinyin === null ? p.text : `${p.text}(${p.pinyin})`)).join(""),
+  ruby: () =>
+    shownPieces.map((p) => {
+      if (p.pinyin === null) return escapeHtml(p.text);
+      const pairsHtml = rubyPairs(pairs(p.text, p.syllables, p.pinyin));
+      return shownPerCharacter
+        ? pairsHtml.map((pair) => `<ruby>${pair}</ruby>`).join("")
+        : `<ruby>${pairsHtml.join("")}</ruby>`;
+    }).join(""),
+};
+
+// The server's whole ruby document with another fragment in its body, one <p> a line that
+// is not blank, as src/pinyinize/formats/text.py writes it.
+function withBody(document, fragment) {
+  const start = document.indexOf("<body>\n") + "<body>\n".length;
+  const end = document.lastIndexOf("</body>");
+  const body = fragment.split(/(\r\n|\r|\n)/).map((part, i) =>
+    i % 2 === 0 && part.replace(/[ \t\f\v]/g, "") ? `<p>${part}</p>` : part).join("");
+  return document.slice(0, start) + body + document.slice(end);
 }
 
 // How the annotated text looks: size, typeface, pinyin over or under, tone colours.
@@ -291,8 +339,9 @@ function offerKai() {
 
 async function copy(format) {
   try {
-    const answer = await api("/api/annotate", { ...options(), format });
-    const text = answer.result;
+    const text = hasOccurrenceChoices()
+      ? CLIENT_FORMATS[format]()
+      : (await api("/api/annotate", { ...options(), format })).result;
     if (format === "ruby" && window.ClipboardItem && navigator.clipboard?.write) {
       const item = new ClipboardItem({
         "text/html": new Blob([text], { type: "text/html" }),
@@ -338,6 +387,7 @@ async function download() {
     } catch (error) {
       return say(error.message, true);
     }
+    if (hasOccurrenceChoices()) content = withBody(content, CLIENT_FORMATS.ruby());
   }
   const type = format === "ruby" ? "text/html" : format === "json" ? "application/json" : "text/plain";
   save(content, `pinyin.${EXTENSIONS[format]}`, `${type};charset=utf-8`);

@@ -60,3 +60,14 @@ def test_a_changed_standalone_document_is_refused(annotator):
     document = annotate_document("银行".encode(), annotator, RUBY).decode()
     with pytest.raises(Exception, match="not a pinyinize text document"):
         strip_document(document.replace("</html>", "").encode(), annotator, RUBY)
+
+
+def test_check_reads_the_syllable_over_each_character(annotator):
+    from pinyinize.check import check
+
+    ruby = annotator.annotate("两岸的银行行长长大了", format="ruby")
+    assert check(annotator, ruby) == []
+    wrong = ruby.replace("<rt>háng</rt>", "<rt>xíng</rt>", 1)
+    assert [problem.as_dict()["message"] for problem in check(annotator, wrong)] == [
+        "行 is written háng"
+    ]

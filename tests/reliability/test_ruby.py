@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from pinyinize.check import check
 from pinyinize.formats import annotate_document, strip_document
 from pinyinize.formats.html import LEGACY_STYLESHEETS, STYLESHEET
 from pinyinize.options import AnnotationOptions
@@ -63,8 +64,6 @@ def test_a_changed_standalone_document_is_refused(annotator):
 
 
 def test_check_reads_the_syllable_over_each_character(annotator):
-    from pinyinize.check import check
-
     ruby = annotator.annotate("两岸的银行行长长大了", format="ruby")
     assert check(annotator, ruby) == []
     wrong = ruby.replace("<rt>háng</rt>", "<rt>xíng</rt>", 1)

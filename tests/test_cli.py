@@ -42,12 +42,15 @@ def test_annotate_keeps_line_endings_and_other_bytes(runner):
         (["--tones", "none"], "银行(yinhang)"),
         (["--format", "pinyin"], "yínháng"),
         (["--mode", "spoken", "--tones", "numbers"], "银行(yin2hang2)"),
-        (["-f", "ruby", "--per-character"], "<ruby>银<rp>(</rp><rt>yín</rt><rp>)</rp>行"),
+        (
+            ["-f", "ruby", "--per-character"],
+            "<ruby>银<rp>(</rp><rt>yín</rt><rp>)</rp></ruby><ruby>行",
+        ),
     ],
 )
 def test_annotate_options(runner, args, expected):
     result = invoke(runner, ["annotate", *args], "银行".encode())
-    assert result.exit_code == 0 and result.stdout.startswith(expected)
+    assert result.exit_code == 0 and expected in result.stdout
 
 
 def test_annotate_files_and_output_file(runner, tmp_path):

@@ -49,7 +49,7 @@ def test_annotate_then_strip_round_trips(runner, tmp_path, name, annotate_args, 
 def test_html_gets_ruby_by_default(runner, tmp_path):
     result = runner.invoke(main, ["annotate", str(copy(tmp_path, "page.html"))])
     assert result.exit_code == 0
-    assert STYLESHEET in result.stdout and '<ruby class="pinyinize">银行' in result.stdout
+    assert STYLESHEET in result.stdout and '<ruby class="pinyinize">银<rp>' in result.stdout
 
 
 def test_input_format_for_stdin(runner):

@@ -42,9 +42,22 @@ def test_ruby_escapes_markup(annotator):
     assert output.endswith("</ruby>&amp;")
 
 
+def test_ruby_puts_each_syllable_over_its_character_in_a_word(annotator):
+    assert annotator.annotate("银行", format="ruby") == (
+        "<ruby>银<rp>(</rp><rt>yín</rt><rp>)</rp>行<rp>(</rp><rt>háng</rt><rp>)</rp></ruby>"
+    )
+
+
 def test_ruby_per_character(annotator):
     assert annotator.annotate("银行", format="ruby", per_character=True) == (
-        "<ruby>银<rp>(</rp><rt>yín</rt><rp>)</rp>行<rp>(</rp><rt>háng</rt><rp>)</rp></ruby>"
+        "<ruby>银<rp>(</rp><rt>yín</rt><rp>)</rp></ruby><ruby>行<rp>(</rp><rt>háng</rt><rp>)</rp></ruby>"
+    )
+
+
+def test_ruby_keeps_the_capitals_of_orthography_per_syllable(annotator):
+    output = annotator.annotate("张华", format="ruby", orthography=True)
+    assert output == (
+        "<ruby>张<rp>(</rp><rt>Zhāng</rt><rp>)</rp>华<rp>(</rp><rt>Huá</rt><rp>)</rp></ruby>"
     )
 
 

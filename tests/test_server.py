@@ -74,7 +74,10 @@ def test_health(client):
     [
         ({}, "两岸(liǎng'àn)的(de)银行(yínháng)行长(hángzhǎng)长大(zhǎngdà)了(le)"),
         ({"format": "pinyin", "tones": "numbers"}, "liang3an4 de5 yin2hang2 hang2zhang3"),
-        ({"format": "ruby"}, "<ruby>银行<rp>(</rp><rt>yínháng</rt><rp>)</rp></ruby>"),
+        (
+            {"format": "ruby"},
+            "<ruby>银<rp>(</rp><rt>yín</rt><rp>)</rp>行<rp>(</rp><rt>háng</rt><rp>)</rp></ruby>",
+        ),
         ({"tones": "zhuyin"}, "银行(ㄧㄣˊ ㄏㄤˊ)"),
         ({"select": "polyphones"}, "两岸的(de)银行(yínháng)"),
     ],

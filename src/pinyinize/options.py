@@ -34,7 +34,7 @@ __all__ = [
 
 class Format(str, Enum):
     INLINE = "inline"  # 银行(yínháng)
-    RUBY = "ruby"  # <ruby>银行<rp>(</rp><rt>yínháng</rt><rp>)</rp></ruby>
+    RUBY = "ruby"  # <ruby>银<rp>(</rp><rt>yín</rt><rp>)</rp>行<rp>(</rp><rt>háng</rt>…</ruby>
     JSON = "json"  # tokens with offsets, readings, candidates and sources
     PINYIN = "pinyin"  # the pinyin alone: yínháng
 
@@ -127,7 +127,7 @@ class RenderOptions:
     """What a renderer reads (derived from :attr:`AnnotationOptions.render_options`)."""
 
     tones: Tones = Tones.MARKS
-    per_character: bool = False  # ruby: one <rt> per character instead of per word
+    per_character: bool = False  # ruby: one <ruby> per character instead of per word
     orthography: bool = False  # GB/T 16159-2012: capitals, names and suffixes apart
 
 
@@ -149,7 +149,8 @@ _ALIASES = {"select": "selection"}
 @dataclass(frozen=True, slots=True)
 class AnnotationOptions:
     """How to annotate: output format, tone spelling, reading convention, ruby shape,
-    word spelling, which words, and whether already annotated text is refused.
+    word spelling, which words, whether already annotated text is refused, and whether ruby
+    on a plain text document is a fragment or a whole HTML document.
 
     ``format`` None means the document type's own default (inline for plain text, ruby
     for HTML and EPUB).  Fields may be given as strings (``tones="numbers"``,
@@ -161,10 +162,11 @@ class AnnotationOptions:
     format: Format | None = None
     tones: Tones = Tones.MARKS
     mode: Mode = Mode.DICTIONARY
-    per_character: bool = False  # ruby: one reading over each character
+    per_character: bool = False  # ruby: each character its own <ruby> (not the word)
     orthography: bool = False  # GB/T 16159-2012 word spelling (capitals, names apart)
     selection: Selection = Selection()
     force: bool = False  # annotate text that already carries inline annotations
+    fragment: bool = False  # ruby on plain text: the annotated fragment, not a whole document
 
     def __post_init__(self) -> None:
         for name, convert in _CONVERSIONS.items():

@@ -82,7 +82,8 @@ def test_our_ruby_in_prose_is_refused_unless_forced(annotator, kind):
         annotate_document(text.encode(), annotator, RUBY, kind=kind)
     forced = AnnotationOptions(format=Format.RUBY, force=True)
     output = annotate_document(text.encode(), annotator, forced, kind=kind).decode()
-    assert output.count(OUR_RUBY) == 1 and "行长<rp>" in output  # ours kept, not doubled
+    ours_kept = output.count(OUR_RUBY) == 1
+    assert ours_kept and "行<rp>(</rp><rt>háng</rt><rp>)</rp>长<rp>" in output  # not doubled
 
 
 # --- minor: unclosed comments and raw text elements --------------------------------------

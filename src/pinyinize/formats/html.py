@@ -14,11 +14,13 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from pinyinize.formats import text
 from pinyinize.formats._html_tokens import Kind, tokenize
 from pinyinize.formats.decode import decode
 from pinyinize.formats.session import Session, line_and_column
 from pinyinize.options import AnnotationOptions, Format
 from pinyinize.pipeline import Annotator
+from pinyinize.render.ruby import ruby_css
 
 __all__ = [
     "STYLESHEET",
@@ -37,9 +39,11 @@ SKIPPED = frozenset(
 )  # fmt: skip
 # These hold text only: markup written into them would show as text.
 TEXT_ONLY = frozenset({"title", "option"})
-STYLESHEET = (
+STYLESHEET = f'<style data-pinyinize="">{ruby_css("ruby.pinyinize")}</style>'
+# The stylesheet that ruby over whole words came with: strip still takes it away.
+LEGACY_STYLESHEETS = (
     '<style data-pinyinize="">ruby.pinyinize{ruby-position:over}'
-    "ruby.pinyinize rt{font-size:0.6em}</style>"
+    "ruby.pinyinize rt{font-size:0.6em}</style>",
 )
 
 
@@ -96,8 +100,9 @@ def strip_html(source: str, session: Session) -> str:
     regions = text_regions(source, session)
     edits = [(start, end, session.strip(source[start:end])) for start, end in regions.text]
     head_end = _stylesheet_place(session, regions)
-    if head_end is not None and _has_stylesheet(source, head_end):
-        edits.append((head_end - len(STYLESHEET), head_end, ""))
+    stylesheet = _stylesheet_before(source, head_end) if head_end is not None else None
+    if head_end is not None and stylesheet is not None:
+        edits.append((head_end - len(stylesheet), head_end, ""))
     return _replace(source, edits)
 
 
@@ -107,8 +112,16 @@ def _stylesheet_place(session: Session, regions: Regions) -> int | None:
 
 
 def _has_stylesheet(source: str, head_end: int) -> bool:
-    start = head_end - len(STYLESHEET)
-    return start >= 0 and source.startswith(STYLESHEET, start)
+    return _stylesheet_before(source, head_end) is not None
+
+
+def _stylesheet_before(source: str, head_end: int) -> str | None:
+    """Our stylesheet (this one or an older one) if it ends just before </head>."""
+    for stylesheet in (STYLESHEET, *LEGACY_STYLESHEETS):
+        start = head_end - len(stylesheet)
+        if start >= 0 and source.startswith(stylesheet, start):
+            return stylesheet
+    return None
 
 
 def _replace(source: str, edits: list[tuple[int, int, str]]) -> str:
@@ -137,5 +150,7 @@ def annotate_document(data: bytes, annotator: Annotator, options: AnnotationOpti
 
 
 def strip_document(data: bytes, annotator: Annotator, options: AnnotationOptions) -> bytes:
+    if text.is_standalone(data):  # a text annotated as a whole document: the text back
+        return text.strip_standalone(data)
     session = Session(annotator, options, options.format or Format.RUBY)
     return strip_html(decode(data), session).encode("utf-8")

@@ -23,6 +23,7 @@ import pinyinize
 from pinyinize.alternatives import word_readings
 from pinyinize.check import check
 from pinyinize.errors import PinyinizeError
+from pinyinize.formats import annotate_document
 from pinyinize.options import AnnotationOptions, Format, Mode, Tones, parse_selection
 from pinyinize.scan import HAN_RANGES
 from pinyinize.server.service import Service
@@ -75,6 +76,7 @@ class AnnotateOptions(StyleOptions, UserWords):
     per_character: bool = False
     orthography: bool = False
     select: str = Field("all", description="all, polyphones, level:N, chars:N, rare, first")
+    force: bool = Field(False, description="annotate inline text that is already annotated")
 
     @field_validator("text")
     @classmethod
@@ -90,7 +92,9 @@ class AnnotateOptions(StyleOptions, UserWords):
 
 class AnnotateRequest(AnnotateOptions):
     format: Format = Field(Format.INLINE, description="inline, ruby, json or pinyin")
-    force: bool = Field(False, description="annotate inline text that is already annotated")
+    fragment: bool = Field(
+        True, description="ruby: the fragment alone; false: a whole styled HTML document"
+    )
 
 
 class AnnotateResponse(BaseModel):
@@ -192,7 +196,11 @@ def _annotate(service: Service, body: AnnotateRequest) -> BaseModel | bytes:
         if at_least > service.max_response_bytes:
             raise ResponseTooLarge(at_least, service.max_response_bytes, at_least=True)
     annotator = service.annotator_for(body.user_dict)
-    result = annotator.annotate(body.text, annotation_options(body))
+    options = annotation_options(body)
+    if body.format is Format.RUBY and not body.fragment:
+        document = annotate_document(body.text.encode("utf-8"), annotator, options)
+        return AnnotateResponse(format=body.format, result=document.decode("utf-8"))
+    result = annotator.annotate(body.text, options)
     if body.format is Format.JSON:  # already JSON: spliced in, not parsed again
         return b'{"format":"json","result":' + result.encode("utf-8") + b"}"
     return AnnotateResponse(format=body.format, result=result)
@@ -200,6 +208,8 @@ def _annotate(service: Service, body: AnnotateRequest) -> BaseModel | bytes:
 
 def _pieces(service: Service, body: AnnotateOptions) -> PiecesResponse:
     annotator = service.annotator_for(body.user_dict)
+    if not body.force:  # what annotate refuses, the page refuses with the same words
+        annotator.refuse_annotated(body.text)
     result: list[Piece] = []
     start = 0
     for piece in annotator.pieces(body.text, annotation_options(body)):

@@ -17,9 +17,10 @@ EVERYDAY = ROOT / "tests" / "data" / "everyday" / "everyday.tsv"
 CHECKER = ROOT / "scripts" / "check_everyday.py"
 
 # pinyinize (dictionary mode) read 97.77% of the characters right when the set was written
-# (6,939 characters, 803 sentences).  The floor leaves room for a few readings of the gold
-# being revised, not for regressions; raise it as the model improves.
-FLOOR = 0.97
+# (6,939 characters, 803 sentences), 98.85% after the lexical neutral tones, the senses table
+# and the segmentation fixes.  The floor leaves room for a few readings of the gold being
+# revised, not for regressions; raise it as the model improves.
+FLOOR = 0.985
 
 
 def load_checker() -> ModuleType:

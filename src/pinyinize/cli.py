@@ -10,21 +10,29 @@ Exit status:
   2    a usage error: an unknown option or a bad value, an output that is one of the
        inputs (-o a.txt for a.txt; pass --in-place to rewrite inputs), --in-place with -o
        or standard input, `batch --errors` that is the output or the input
+  3    `batch`: some records failed (each reported); --allow-errors makes that 0
   141  standard output was closed before the end (`pinyinize annotate big.txt | head`):
        the command stops quietly, as a tool that SIGPIPE ends does (128 + 13)
 
 The -o file of annotate, strip and check is written atomically (see pinyinize.files): a
 failed or killed run leaves the old file as it was, never an empty or partial one;
 --in-place rewrites each input the same way.
+
+Encodings: inputs are UTF-8 unless --encoding names another (gb18030, gbk, big5, utf-16
+with its byte order mark, or any codec Python knows); outputs are UTF-8 unless
+--output-encoding says otherwise, so that an annotated GBK file is read everywhere.  EPUB
+files are zips and always UTF-8 inside: the options do not apply to them.
 """
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import dataclasses
 import functools
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator
 from enum import Enum
@@ -100,17 +108,80 @@ class UsageError(click.ClickException):
     exit_code = EXIT_USAGE
 
 
-def _decode(data: bytes, name: str) -> str:
+UTF_8 = "utf-8"
+
+
+def _decode(data: bytes, name: str, encoding: str = UTF_8) -> str:
+    """The text of one input, read in ``encoding``; the error names the first bad byte and,
+    for UTF-8, the option that reads other encodings."""
     try:
-        return data.decode("utf-8")
+        return data.decode(encoding)
     except UnicodeDecodeError as error:
-        raise InputError(
-            f"{name}: not UTF-8 text (byte 0x{data[error.start]:02x} at offset {error.start})"
-        ) from None
+        where = f"byte 0x{data[error.start]:02x} at offset {error.start}"
+        if codecs.lookup(encoding).name == UTF_8:
+            raise InputError(
+                f"{name}: not UTF-8 text ({where}); if it is GB18030, GBK, Big5 or UTF-16, "
+                "say so with --encoding (e.g. --encoding gb18030)"
+            ) from None
+        raise InputError(f"{name}: not {encoding} text ({where})") from None
 
 
-def _encode(piece: str | bytes) -> bytes:
-    return piece if isinstance(piece, bytes) else piece.encode("utf-8")
+def _as_utf8(data: bytes, name: str, encoding: str) -> bytes:
+    """An input in UTF-8, as the document formats read it (UTF-8 input is kept as is, once
+    checked, so that its error suggests --encoding)."""
+    text = _decode(data, name, encoding)
+    return data if codecs.lookup(encoding).name == UTF_8 else text.encode(UTF_8)
+
+
+def _text_input(data: bytes, name: str, kind: str, encoding: str) -> bytes:
+    """``data`` in UTF-8 unless it is a zip (EPUB), which has its own encoding inside."""
+    return data if kind == "epub" else _as_utf8(data, name, encoding)
+
+
+def _encoding(_context: click.Context, _parameter: click.Parameter, value: str) -> str:
+    try:
+        codecs.lookup(value)
+    except LookupError:
+        raise click.BadParameter(f"unknown encoding {value!r}") from None
+    return value
+
+
+encoding_option = click.option(
+    "--encoding",
+    default=UTF_8,
+    show_default=True,
+    callback=_encoding,
+    help="Encoding of the inputs: gb18030, gbk, big5, utf-16 (with its byte order mark)...",
+)
+output_encoding_option = click.option(
+    "--output-encoding",
+    default=UTF_8,
+    show_default=True,
+    callback=_encoding,
+    help="Encoding of the output (UTF-8 whatever the input's encoding, unless given).",
+)
+
+
+def _encoder(encoding: str) -> Callable[[str | bytes], bytes]:
+    """Turns the results written to one output into its bytes in ``encoding`` (results in
+    bytes are UTF-8).  One incremental encoder per output: UTF-16 gets one byte order mark."""
+    keep_bytes = codecs.lookup(encoding).name == UTF_8
+    encoder = codecs.getincrementalencoder(encoding)()
+
+    def encode(piece: str | bytes) -> bytes:
+        if isinstance(piece, bytes):
+            if keep_bytes:
+                return piece
+            piece = piece.decode(UTF_8)
+        try:
+            return encoder.encode(piece)
+        except UnicodeEncodeError as error:
+            raise OutputError(
+                f"{piece[error.start]!r} cannot be written in {encoding}; "
+                "choose another --output-encoding"
+            ) from None
+
+    return encode
 
 
 @contextlib.contextmanager
@@ -155,6 +226,7 @@ def _write_outputs(
     files: tuple[str, ...],
     output: str | None,
     in_place: bool = False,
+    output_encoding: str = UTF_8,
 ) -> None:
     """Process each input into the output, or with ``in_place`` back into its own file.
 
@@ -166,13 +238,14 @@ def _write_outputs(
         process = make_process()
         if in_place:
             for name, data in read_inputs(files):
-                result = _encode(process(name, data))
+                result = _encoder(output_encoding)(process(name, data))
                 if result != data:
                     write_atomically(name, result)
             return
+        encode = _encoder(output_encoding)
         with output_stream(output) as write:
             for name, data in read_inputs(files):
-                write(_encode(process(name, data)))
+                write(encode(process(name, data)))
 
 
 def _annotator(user_dict: str | None) -> Annotator:
@@ -227,14 +300,23 @@ _ANNOTATION_OPTIONS = (
         help="inline 银行(yínháng), HTML ruby, JSON tokens, or the pinyin alone "
         "[default: ruby for HTML and EPUB, inline for the others].",
     ),
-    _choice_option("--tones", Tones.MARKS, "Tone marks (hǎo), tone numbers (hao3) or none (hao)."),
+    _choice_option(
+        "--tones",
+        Tones.MARKS,
+        "Tone marks (hǎo), tone numbers (hao3), none (hao), zhuyin (ㄏㄠˇ) or "
+        "initials-finals (h ao3, phones for speech synthesis).",
+    ),
     _choice_option(
         "--mode",
         Mode.DICTIONARY,
         "Citation and lexical neutral tones (dictionary), 一/不 changes and erhua (textbook), "
         "speech (spoken), or citation tones alone, as polyphone corpora label them (citation).",
     ),
-    click.option("--per-character", is_flag=True, help="Ruby: one reading over each character."),
+    click.option(
+        "--per-character",
+        is_flag=True,
+        help="Ruby: one reading over each character (other formats: ignored, with a warning).",
+    ),
     click.option(
         "--annotate",
         "select",
@@ -292,6 +374,8 @@ input_format_option = click.option(
 @annotation_options
 @input_format_option
 @user_dict_option("TSV of word<TAB>pinyin whose readings win over everything else.")
+@encoding_option
+@output_encoding_option
 @output_option
 @in_place_option
 def annotate(
@@ -299,6 +383,8 @@ def annotate(
     options: AnnotationOptions,
     input_format: str,
     user_dict: str | None,
+    encoding: str,
+    output_encoding: str,
     output: str | None,
     in_place: bool,
 ) -> None:
@@ -310,9 +396,12 @@ def annotate(
 
     def make_process() -> Process:
         annotator = _annotator(user_dict)
+        warned: set[str] = set()
 
         def process(name: str, data: bytes) -> bytes:
             kind = _document_type(name, input_format)
+            _warn_unused_options(options, kind, warned)
+            data = _text_input(data, name, kind, encoding)
             checked = options
             if kind == "text" and not options.force:
                 # Plain text says where it is annotated as file:line:column, with a hint.
@@ -322,7 +411,20 @@ def annotate(
 
         return process
 
-    _write_outputs(make_process, files, output, in_place)
+    _write_outputs(make_process, files, output, in_place, output_encoding)
+
+
+def _warn_unused_options(options: AnnotationOptions, kind: str, warned: set[str]) -> None:
+    """Say so on stderr when an option given does nothing for this output (once a run)."""
+    format = options.format or DOCUMENT_TYPES[kind].formats[0]
+    if options.per_character and format is not Format.RUBY:
+        _warn(f"--per-character only applies to ruby; ignored with {format.value}", warned)
+
+
+def _warn(message: str, warned: set[str]) -> None:
+    if message not in warned:
+        warned.add(message)
+        click.echo(f"pinyinize: warning: {message}", err=True)
 
 
 def _document_type(name: str, input_format: str) -> str:
@@ -364,6 +466,8 @@ def _refuse_annotated(annotator: Annotator, name: str, text: str) -> None:
 )
 @input_format_option
 @user_dict_option("The user dictionary used to annotate, if any.")
+@encoding_option
+@output_encoding_option
 @output_option
 @in_place_option
 def strip(
@@ -371,10 +475,17 @@ def strip(
     format_: str | None,
     input_format: str,
     user_dict: str | None,
+    encoding: str,
+    output_encoding: str,
     output: str | None,
     in_place: bool,
 ) -> None:
-    """Remove pinyin annotations written by `pinyinize annotate`, giving back the text."""
+    """Remove pinyin annotations written by `pinyinize annotate`, giving back the text.
+
+    An HTML file made by `annotate --format ruby` from text is recognised and gives back
+    that text.  A file with no annotations to strip is written unchanged, with a note on
+    stderr (the exit status stays 0: stripping is safe to repeat).
+    """
     options = AnnotationOptions(format=Format(format_) if format_ else None)
 
     def make_process() -> Process:
@@ -382,11 +493,36 @@ def strip(
 
         def process(name: str, data: bytes) -> bytes:
             kind = _document_type(name, input_format)
-            return _transform(name, strip_document, data, annotator, options, kind)
+            data = _text_input(data, name, kind, encoding)
+            stripped = _transform(name, strip_document, data, annotator, options, kind)
+            if stripped == data and kind == "html" and format_ is None:
+                stripped = _strip_text_ruby(name, data, annotator)
+            if stripped == data:
+                click.echo(f"{name}: no pinyin annotations found; nothing stripped", err=True)
+            return stripped
 
         return process
 
-    _write_outputs(make_process, files, output, in_place)
+    _write_outputs(make_process, files, output, in_place, output_encoding)
+
+
+def _strip_text_ruby(name: str, data: bytes, annotator: Annotator) -> bytes:
+    """An HTML file with none of the marked ruby that annotating a page writes may be one
+    that `annotate --format ruby` made from plain text (bare ``<ruby>`` groups): strip it as
+    that text when every ruby group in it has that shape.  Other pages are left as they are."""
+    page = data.decode(UTF_8)
+    groups = len(_TEXT_RUBY.findall(page))
+    if not groups or groups != page.lower().count("<ruby"):  # someone else's ruby too
+        return data
+    ruby = AnnotationOptions(format=Format.RUBY)
+    return _transform(name, strip_document, data, annotator, ruby, "text")
+
+
+# A group as the ruby renderer writes it for text: a bare <ruby>, then base texts and their
+# readings (with or without <rp> fallbacks).
+_TEXT_RUBY = re.compile(
+    r"<ruby>(?:<rb>)?[^<]+(?:</rb>)?(?:<rp>[^<]*</rp>)?<rt>[^<]*</rt>", re.IGNORECASE
+)
 
 
 @main.command(epilog=CHECK_EXAMPLES)
@@ -394,6 +530,8 @@ def strip(
 @click.option("--json", "as_json", is_flag=True, help="Report as JSON (one object per file).")
 @click.option("--fix", is_flag=True, help="Write the text with every problem fixed instead.")
 @user_dict_option("Readings that win, as for annotate.")
+@encoding_option
+@output_encoding_option
 @output_option
 @in_place_option
 def check(
@@ -401,6 +539,8 @@ def check(
     as_json: bool,
     fix: bool,
     user_dict: str | None,
+    encoding: str,
+    output_encoding: str,
     output: str | None,
     in_place: bool,
 ) -> None:
@@ -420,7 +560,7 @@ def check(
 
         def process(name: str, data: bytes) -> str:
             nonlocal found
-            text = _decode(data, name)
+            text = _decode(data, name, encoding)
             problems = find_problems(annotator, text)
             found += len(problems)
             if fix:
@@ -434,7 +574,7 @@ def check(
 
         return process
 
-    _write_outputs(make_process, files, output, in_place)
+    _write_outputs(make_process, files, output, in_place, output_encoding)
     if found and not fix:
         sys.exit(1)
 

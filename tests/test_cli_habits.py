@@ -1,0 +1,96 @@
+"""CLI habits (issue 15): --encoding and --output-encoding, warnings for options that do
+nothing, complete help texts."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from pinyinize.cli import main
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+@pytest.mark.parametrize("encoding", ["gb18030", "gbk", "big5", "utf-16"])
+def test_annotate_reads_the_encoding_given_and_writes_utf8(runner, tmp_path, encoding):
+    text = "銀行很好" if encoding == "big5" else "银行很好"
+    source = tmp_path / "in.txt"
+    source.write_bytes(text.encode(encoding))
+    result = runner.invoke(main, ["annotate", "--encoding", encoding, str(source)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout_bytes.decode("utf-8").startswith(text[:2] + "(yínháng)")
+
+
+def test_output_encoding(runner):
+    result = runner.invoke(
+        main, ["annotate", "--encoding", "gbk", "--output-encoding", "gb18030"],
+        input="银行".encode("gbk"),
+    )  # fmt: skip
+    assert result.stdout_bytes == "银行(yínháng)".encode("gb18030")
+
+
+def test_utf16_output_has_one_byte_order_mark_for_several_inputs(runner, tmp_path):
+    first, second = tmp_path / "1.txt", tmp_path / "2.txt"
+    first.write_text("好", encoding="utf-8")
+    second.write_text("好", encoding="utf-8")
+    result = runner.invoke(
+        main, ["annotate", "--output-encoding", "utf-16", str(first), str(second)]
+    )
+    assert result.stdout_bytes.decode("utf-16") == "好(hǎo)好(hǎo)"
+
+
+def test_strip_and_check_take_the_encoding(runner):
+    stripped = runner.invoke(
+        main, ["strip", "--encoding", "gbk"], input="银行(yínháng)".encode("gbk")
+    )
+    assert stripped.stdout_bytes == "银行".encode()
+    checked = runner.invoke(
+        main, ["check", "--encoding", "gbk"], input="银行(yínxíng)".encode("gbk")
+    )
+    assert checked.exit_code == 1
+    assert "yínháng" in checked.stdout
+
+
+def test_not_utf8_suggests_the_encoding_option(runner):
+    result = runner.invoke(main, ["annotate"], input="银行".encode("gbk"))
+    assert result.exit_code == 1
+    assert "not UTF-8 text" in result.stderr
+    assert "--encoding gb18030" in result.stderr
+
+
+def test_bytes_not_in_the_encoding_given(runner):
+    result = runner.invoke(main, ["annotate", "--encoding", "utf-16"], input=b"\x00\xd8a")
+    assert result.exit_code == 1
+    assert "not utf-16 text" in result.stderr
+
+
+def test_unknown_encoding_is_a_usage_error(runner):
+    result = runner.invoke(main, ["annotate", "--encoding", "klingon"], input=b"")
+    assert result.exit_code == 2
+    assert "unknown encoding 'klingon'" in result.stderr
+
+
+def test_per_character_without_ruby_says_it_does_nothing(runner):
+    result = runner.invoke(main, ["annotate", "--per-character"], input="你好".encode())
+    assert result.exit_code == 0
+    assert "--per-character only applies to ruby; ignored with inline" in result.stderr
+    quiet = runner.invoke(
+        main, ["annotate", "--per-character", "-f", "ruby"], input="你好".encode()
+    )
+    assert quiet.stderr == ""
+
+
+def test_tones_help_lists_every_style(runner):
+    help_text = " ".join(runner.invoke(main, ["annotate", "--help"]).output.split())
+    for style in ("marks", "numbers", "none", "zhuyin", "initials-finals"):
+        assert style in help_text
+
+
+@pytest.mark.parametrize("command", ["annotate", "strip", "check", "batch", "serve"])
+def test_every_option_has_help(command):
+    for parameter in main.commands[command].params:
+        if parameter.param_type_name == "option":
+            assert parameter.help, f"{command} {parameter.opts} has no help"

@@ -94,3 +94,35 @@ def test_every_option_has_help(command):
     for parameter in main.commands[command].params:
         if parameter.param_type_name == "option":
             assert parameter.help, f"{command} {parameter.opts} has no help"
+
+
+# batch: standard streams and the exit status of a run with bad records ------------------
+
+
+def test_batch_reads_stdin_and_writes_stdout(runner, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(main, ["batch", "-", "-o", "-", "-j", "1"], input="银行\n好\n".encode())
+    assert result.exit_code == 0, result.output
+    assert result.stdout_bytes == "银行(yínháng)\n好(hǎo)\n".encode()
+    assert list(tmp_path.iterdir()) == []  # no file named "-", nothing left behind
+
+
+def test_batch_file_to_stdout(runner, tmp_path):
+    corpus = tmp_path / "in.jsonl"
+    corpus.write_text('{"text": "银行"}\n', encoding="utf-8")
+    result = runner.invoke(main, ["batch", str(corpus), "-o", "-", "-j", "1"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout_bytes == '{"text": "银行", "annotated": "银行(yínháng)"}\n'.encode()
+
+
+def test_batch_with_failed_records_exits_3(runner, tmp_path):
+    corpus, output = tmp_path / "in.txt", tmp_path / "out.txt"
+    corpus.write_text("银行\n好(hǎo)\n", encoding="utf-8")
+    result = runner.invoke(main, ["batch", str(corpus), "-o", str(output), "-j", "1"])
+    assert result.exit_code == 3
+    assert "1 record(s) failed" in result.stderr
+    assert output.read_text(encoding="utf-8") == "银行(yínháng)\n"  # the good ones are written
+    allowed = runner.invoke(
+        main, ["batch", str(corpus), "-o", str(output), "-j", "1", "--allow-errors"]
+    )
+    assert allowed.exit_code == 0

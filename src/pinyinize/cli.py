@@ -33,7 +33,9 @@ import functools
 import json
 import os
 import re
+import shutil
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from enum import Enum
 from typing import Any
@@ -61,6 +63,7 @@ __all__ = ["main"]
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
+EXIT_BAD_RECORDS = 3  # batch: some records failed
 EXIT_BROKEN_PIPE = 128 + 13  # what a shell reports for a tool that SIGPIPE ended
 
 ANNOTATE_EXAMPLES = """
@@ -646,12 +649,19 @@ Examples:
   pinyinize batch --field sentence --replace --tones numbers corpus.jsonl -o out.jsonl
   pinyinize batch sentences.txt -o annotated.txt --jobs 4
   pinyinize batch corpus.jsonl -o out.jsonl --engine dask --scheduler tcp://head:8786
+  cat sentences.txt | pinyinize batch - -o - > annotated.txt
 """
 
 
 @main.command(epilog=BATCH_EXAMPLES)
-@click.argument("input_file", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Output file.")
+@click.argument("input_file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Output file (-: standard output).",
+)
 @click.option(
     "--input-format",
     type=click.Choice(["auto", "jsonl", "text"]),
@@ -692,6 +702,11 @@ Examples:
 @annotation_options
 @user_dict_option("TSV of word<TAB>pinyin.")
 @click.option("--restart", is_flag=True, help="Start afresh, not from an interrupted run.")
+@click.option(
+    "--allow-errors",
+    is_flag=True,
+    help=f"Exit with 0 even when records failed (else {EXIT_BAD_RECORDS}).",
+)
 def batch(
     input_file: str,
     output: str,
@@ -707,19 +722,26 @@ def batch(
     options: AnnotationOptions,
     user_dict: str | None,
     restart: bool,
+    allow_errors: bool,
 ) -> None:
     """Annotate a corpus, one record per line, in order, on all cores.
 
     Each good record gives one output line; bad ones (invalid JSON or UTF-8, no such field,
-    not a string, already annotated) are reported with their line numbers and skipped.  An
-    interrupted run leaves OUTPUT.progress: run the same command again to resume it.
+    not a string, already annotated) are reported with their line numbers and skipped, and
+    the run then exits with 3 (unless --allow-errors).  An interrupted run leaves
+    OUTPUT.progress: run the same command again to resume it.  INPUT_FILE - reads standard
+    input and -o - writes standard output (the output once the run is complete; such a run
+    cannot be resumed).
     """
     with _one_line_errors(output):
         refuse_same_file(output, [(input_file, "the input")])
         others = [(input_file, "the input"), (output, "the output")]
         refuse_same_file(errors_path, others, role="the --errors file")
+    input_name = STDIN_NAME if is_standard_stream(input_file) else input_file
     settings = BatchSettings(
-        detect_input_format(input_file) if input_format == "auto" else input_format,
+        detect_input_format(None if is_standard_stream(input_file) else input_file)
+        if input_format == "auto"
+        else input_format,
         field,
         None if replace else output_field,
         options,
@@ -729,18 +751,22 @@ def batch(
     try:
         _annotator(user_dict)  # a bad dictionary fails here, once
         cluster = dask_engine(scheduler, workers=jobs) if engine == "dask" else None
-        report = run_batch(
-            input_file,
-            output,
-            settings,
-            errors_path=errors_path,
-            jobs=jobs,
-            chunk_size=chunk_size,
-            engine=cluster,
-            progress_bar=interactive,
-            on_error=None if errors_path else _report_bad_record(input_file),
-            restart=restart,
-        )
+        with _batch_files(input_file, output) as (input_path, output_path):
+            report = run_batch(
+                input_path,
+                output_path,
+                settings,
+                errors_path=errors_path,
+                jobs=jobs,
+                chunk_size=chunk_size,
+                engine=cluster,
+                progress_bar=interactive,
+                on_error=None if errors_path else _report_bad_record(input_name),
+                restart=restart,
+            )
+    except BrokenPipeError:
+        _abandon_stdout()
+        sys.exit(EXIT_BROKEN_PIPE)
     except PinyinizeError as error:
         raise click.ClickException(str(error)) from None
     except KeyboardInterrupt:
@@ -754,6 +780,36 @@ def batch(
             f"({rate:.0f} lines/s)",
             err=True,
         )
+    if report.errors and not allow_errors:
+        click.echo(
+            f"{input_name}: {report.errors} record(s) failed; exit status {EXIT_BAD_RECORDS} "
+            "(--allow-errors: 0)",
+            err=True,
+        )
+        sys.exit(EXIT_BAD_RECORDS)
+
+
+@contextlib.contextmanager
+def _batch_files(input_file: str, output: str) -> Iterator[tuple[str, str]]:
+    """Real files for a batch run, which reads its input twice and builds its output beside
+    the target: standard input is copied into a scratch folder first, and an output to
+    standard output is built there and copied out once the run is complete."""
+    if not (is_standard_stream(input_file) or is_standard_stream(output)):
+        yield input_file, output
+        return
+    with tempfile.TemporaryDirectory(prefix="pinyinize-batch-") as scratch:
+        input_path, output_path = input_file, output
+        if is_standard_stream(input_file):
+            input_path = os.path.join(scratch, "input")
+            with open(input_path, "wb") as copy:
+                shutil.copyfileobj(sys.stdin.buffer, copy)
+        if is_standard_stream(output):
+            output_path = os.path.join(scratch, "output")
+        yield input_path, output_path
+        if is_standard_stream(output):
+            with open(output_path, "rb") as result:
+                shutil.copyfileobj(result, sys.stdout.buffer)
+            sys.stdout.buffer.flush()
 
 
 def _report_bad_record(name: str) -> Callable[[int, str], None]:

@@ -126,3 +126,20 @@ def test_batch_with_failed_records_exits_3(runner, tmp_path):
         main, ["batch", str(corpus), "-o", str(output), "-j", "1", "--allow-errors"]
     )
     assert allowed.exit_code == 0
+
+
+# selection: whole words -------------------------------------------------------------------
+
+
+def test_selection_annotates_whole_words(annotator):
+    written = annotator.annotate("云絮似棉", select="level:4")
+    assert written == "云絮(yúnxù)似棉(mián)"
+    assert annotator.strip(written) == "云絮似棉"
+
+
+def test_a_morpheme_at_the_start_joins_the_word_after_it(annotator):
+    assert annotator.annotate("絮似棉", select="level:4").startswith("絮似(xùsì)")
+
+
+def test_selecting_everything_keeps_the_segmenters_tokens(annotator):
+    assert annotator.annotate("云絮") == "云(yún)絮(xù)"

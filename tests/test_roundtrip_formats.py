@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from pinyinize.check import check, repair
 from pinyinize.cli import main
 from pinyinize.errors import InputError
+from pinyinize.options import AnnotationOptions
 
 
 def test_full_width_annotation_is_refused(annotator):
@@ -84,3 +85,73 @@ def test_strip_is_quiet_when_it_strips(runner):
     result = runner.invoke(main, ["strip"], input="你好(nǐhǎo)\n".encode())
     assert result.stdout_bytes == "你好\n".encode()
     assert result.stderr == ""
+
+
+# Markdown: emphasis, links and code spans survive inline annotation ----------------------
+
+STRUCTURE = {"strong_open", "strong_close", "em_open", "em_close", "link_open", "link_close"}
+
+
+def structure(markdown: str) -> list[str]:
+    """What CommonMark reads in ``markdown``: its emphasis, links, images and code spans."""
+    from markdown_it import MarkdownIt
+
+    return [
+        child.type
+        for token in MarkdownIt("commonmark").parse(markdown)
+        for child in token.children or ()
+        if child.type in STRUCTURE | {"code_inline", "image"}
+    ]
+
+
+def annotate_markdown(annotator, text: str, **options) -> str:
+    from pinyinize.formats import annotate_document
+
+    written = annotate_document(
+        text.encode(), annotator, AnnotationOptions(**options), kind="markdown"
+    )
+    return written.decode()
+
+
+def strip_markdown(annotator, text: str) -> str:
+    from pinyinize.formats import strip_document
+
+    stripped = strip_document(text.encode(), annotator, AnnotationOptions(), kind="markdown")
+    return stripped.decode()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "两岸的**银行**行长\n",
+        "*你好*世界\n",
+        "银行**行长**很好\n",
+        "**银行**。\n",
+        "他说*你好*，__世界__\n",
+        "# 标题里的**银行**行长\n",
+        "- 一**银行**行长\n- *你好*世界\n",
+        "[银行](http://example.com)行长和`代码`银行\n",
+        "这是**银行*行长*工作**地方\n",
+        "两岸的**银行**行长和*你好*世界，**大**家\n",
+    ],
+)
+def test_markdown_annotation_keeps_the_inline_structure(annotator, text):
+    annotated = annotate_markdown(annotator, text)
+    assert structure(annotated) == structure(text), annotated
+    assert strip_markdown(annotator, annotated) == text
+
+
+def test_markdown_bold_word_before_han(annotator):
+    annotated = annotate_markdown(annotator, "两岸的**银行**行长\n")
+    assert annotated == "两岸(liǎng'àn)的(de)**银行**(yínháng)行长(hángzhǎng)\n"
+
+
+def test_markdown_annotation_moved_past_emphasis_is_refused(annotator):
+    annotated = annotate_markdown(annotator, "两岸的**银行**行长\n")
+    with pytest.raises(InputError, match="already annotated"):
+        annotate_markdown(annotator, annotated)
+
+
+def test_markdown_strip_keeps_other_parentheses_after_emphasis(annotator):
+    text = "**好**(2021)和*机构*(WRCA)\n"
+    assert strip_markdown(annotator, text) == text

@@ -8,17 +8,29 @@ indented code, HTML blocks and link reference definitions are in no such block. 
 prose, a small scanner keeps code spans, inline HTML and autolinks (``<...>``), link and
 image destinations and titles (``](url "title")``), reference labels and image alt text
 unchanged.  YAML (``---``) and TOML (``+++``) front matter is cut off before parsing.
+
+**Emphasis stays emphasis.**  CommonMark lets ``**`` close only when it is right-flanking:
+after ``)`` (punctuation) it must be followed by a space or punctuation, so
+``**银行(yínháng)**行长`` is no longer bold.  Where an inline annotation ends right before
+an emphasis run that a letter or a Han character follows, the block is parsed before and
+after (markdown-it-py, inline rules on, for that block only) and the annotation goes after
+the run where that gives back the block's emphasis, links and code spans:
+``**银行**(yínháng)行长``.  Strip and the "already annotated" refusal know that place.
 """
 
 from __future__ import annotations
 
+import difflib
+import itertools
 import re
+import unicodedata
 from collections.abc import Iterator
+from typing import Any
 
 from pinyinize.errors import InputError
 from pinyinize.formats._markdown_inline import kept_spans
 from pinyinize.formats.decode import decode
-from pinyinize.formats.session import Session, change_spans
+from pinyinize.formats.session import Session, change_spans, line_and_column
 from pinyinize.options import AnnotationOptions, Format
 from pinyinize.pipeline import Annotator
 
@@ -55,17 +67,22 @@ def front_matter_end(text: str) -> int:
     return 0
 
 
-def prose_lines(text: str) -> Iterator[tuple[int, int]]:
-    """Line ranges ``[first, last)`` of the blocks with inline content."""
+def _parser(inline: bool) -> Any:
     try:
         from markdown_it import MarkdownIt
     except ImportError:
         raise InputError(
             "Markdown needs markdown-it-py: pip install 'pinyinize[documents]'"
         ) from None
+    parser = MarkdownIt("commonmark").enable("table")
+    return parser if inline else parser.disable(["inline", "text_join"])
+
+
+def prose_lines(text: str) -> Iterator[tuple[int, int]]:
+    """Line ranges ``[first, last)`` of the blocks with inline content."""
     # Only the block structure is needed: the inline rules (emphasis, links) would cost a
     # second pass over all prose, and time super-linear in some hostile lines.
-    parser = MarkdownIt("commonmark").enable("table").disable(["inline", "text_join"])
+    parser = _parser(inline=False)
     covered: set[int] = set()
     for token in parser.parse(text):
         if token.type == "inline" and token.map:
@@ -84,29 +101,158 @@ def _prose_spans(body: str) -> Iterator[tuple[int, int]]:
         yield lines[first][0], lines[min(last, len(lines)) - 1][1]
 
 
+def prose_blocks(text: str) -> Iterator[tuple[int, int]]:
+    """The spans of ``text`` of its prose blocks (outside front matter)."""
+    body_start = front_matter_end(text)
+    for prose_start, prose_end in _prose_spans(text[body_start:]):
+        yield body_start + prose_start, body_start + prose_end
+
+
+def block_regions(prose: str, session: Session) -> Iterator[tuple[int, int]]:
+    """The spans of one prose block outside code spans, inline HTML, URLs and escapes."""
+    position = 0
+    for kept_start, kept_end in [*kept_spans(prose, session.ours), (len(prose), len(prose))]:
+        if position < kept_start:
+            yield position, kept_start
+        position = kept_end
+
+
 def text_regions(text: str, session: Session) -> Iterator[tuple[int, int]]:
     """The spans of ``text`` that annotate may change and strip looks at: the prose
     outside front matter, code spans, inline HTML, URLs and escapes (our own ruby groups
     count as prose)."""
-    body_start = front_matter_end(text)
-    body = text[body_start:]
-    for prose_start, prose_end in _prose_spans(body):
-        prose = body[prose_start:prose_end]
-        position = 0
-        for kept_start, kept_end in [*kept_spans(prose, session.ours), (len(prose), len(prose))]:
-            if position < kept_start:
-                offset = body_start + prose_start
-                yield offset + position, offset + kept_start
-            position = kept_end
+    for block_start, block_end in prose_blocks(text):
+        for start, end in block_regions(text[block_start:block_end], session):
+            yield block_start + start, block_start + end
 
 
 def annotate_document(data: bytes, annotator: Annotator, options: AnnotationOptions) -> bytes:
     session = Session(annotator, options, options.format or Format.INLINE)
     text = decode(data)
-    return change_spans(text, text_regions(text, session), session.annotate).encode("utf-8")
+    inline = session.format is Format.INLINE
+    if inline and not options.force:
+        _refuse_moved_annotations(text, session)
+
+    def annotate_block(block: str) -> str:
+        annotated = change_spans(block, block_regions(block, session), session.annotate)
+        return _keep_emphasis(block, annotated) if inline else annotated
+
+    return change_spans(text, prose_blocks(text), annotate_block).encode("utf-8")
 
 
 def strip_document(data: bytes, annotator: Annotator, options: AnnotationOptions) -> bytes:
     session = Session(annotator, options, options.format or Format.INLINE)
     text = decode(data)
-    return change_spans(text, text_regions(text, session), session.strip).encode("utf-8")
+
+    def strip(region: str) -> str:
+        if session.format is Format.INLINE:
+            region = _MOVED.sub(lambda found: _unmoved(found, annotator), region)
+        return session.strip(region)
+
+    return change_spans(text, text_regions(text, session), strip).encode("utf-8")
+
+
+# Emphasis ----------------------------------------------------------------------------------
+
+# An annotation right before a run of emphasis markers and a character that is neither a
+# space nor punctuation: that run can no longer close (CommonMark's right-flanking rule).
+_SQUEEZED = re.compile(r"(\([^()\r\n]+\))(\*+|_+)(?=[^\s])")
+# An annotation moved after such a run: a character, the run, the group.
+_MOVED = re.compile(r"([^\W\d_])(\*+|_+)(\([^()\r\n]+\))")
+# Up to this many squeezed runs in one block, every choice of runs to move is tried (2**6
+# parses of one block at most; such blocks are rare).
+_MOST_TRIED_TOGETHER = 6
+_STRUCTURE = frozenset(
+    {"strong_open", "strong_close", "em_open", "em_close", "link_open", "link_close",
+     "code_inline", "image"}
+)  # fmt: skip
+
+
+def _is_punctuation(char: str) -> bool:
+    """Punctuation as CommonMark's flanking rules count it (Unicode P and S classes)."""
+    return unicodedata.category(char)[0] in "PS"
+
+
+def _squeezed_runs(annotated: str) -> list[re.Match[str]]:
+    return [
+        found
+        for found in _SQUEEZED.finditer(annotated)
+        if not _is_punctuation(annotated[found.end()])
+    ]
+
+
+def _keep_emphasis(block: str, annotated: str) -> str:
+    """``annotated`` with annotations moved past the emphasis runs they keep from closing,
+    where that gives back the inline structure ``block`` had (else as close as we find)."""
+    squeezed = _squeezed_runs(annotated)
+    if not squeezed:
+        return annotated
+    wanted = _structure(block)
+    best, best_distance = annotated, _distance(_structure(annotated), wanted)
+    for moves in _choices(squeezed):  # moving keeps every length: the matches stay valid
+        if best_distance == 0:
+            break
+        candidate = _moved(annotated, list(moves))
+        distance = _distance(_structure(candidate), wanted)
+        if distance < best_distance:
+            best, best_distance = candidate, distance
+    return best
+
+
+def _choices(squeezed: list[re.Match[str]]) -> Iterator[tuple[re.Match[str], ...]]:
+    """Which annotations to move: a few squeezed runs (a run can open as well as close, and
+    which one it does depends on the others), every subset, fewest moves first; many, all
+    of them at once (one parse more: a block is never parsed once per run)."""
+    if len(squeezed) <= _MOST_TRIED_TOGETHER:
+        for size in range(1, len(squeezed) + 1):
+            yield from itertools.combinations(squeezed, size)
+        return
+    yield tuple(squeezed)
+
+
+def _moved(annotated: str, squeezed: list[re.Match[str]]) -> str:
+    """``annotated`` with each squeezed group put after its run: ``银行**(yínháng)``."""
+    parts, position = [], 0
+    for found in squeezed:
+        group, run = found.group(1), found.group(2)
+        parts += [annotated[position : found.start()], run, group]
+        position = found.end()
+    parts.append(annotated[position:])
+    return "".join(parts)
+
+
+def _structure(block: str) -> list[str]:
+    """The emphasis, link, image and code-span tokens markdown-it reads in ``block``."""
+    return [
+        child.type
+        for token in _parser(inline=True).parse(block)
+        for child in token.children or ()
+        if child.type in _STRUCTURE
+    ]
+
+
+def _distance(found: list[str], wanted: list[str]) -> int:
+    """How many tokens the two structures do not share."""
+    matcher = difflib.SequenceMatcher(None, found, wanted, autojunk=False)
+    shared = sum(block.size for block in matcher.get_matching_blocks())
+    return len(found) + len(wanted) - 2 * shared
+
+
+def _unmoved(found: re.Match[str], annotator: Annotator) -> str:
+    """A character, a run and a group: the group gone when it is our annotation of the
+    word before the run."""
+    char, run, group = found.groups()
+    return char + run if annotator.find_annotations(char + group) else found.group()
+
+
+def _refuse_moved_annotations(text: str, session: Session) -> None:
+    """Refuse Markdown whose annotations were moved past emphasis (see :func:`_moved`)."""
+    for start, end in text_regions(text, session):
+        for found in _MOVED.finditer(text, start, end):
+            char, _, group = found.groups()
+            if session.annotator.find_annotations(char + group):
+                line, column = line_and_column(text, found.start(3))
+                raise InputError(
+                    f"{line}:{column}: already annotated ({char}{found.group(2)}{group}); "
+                    "strip the annotations first, or force"
+                )

@@ -7,6 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from pinyinize.cli import main
+from pinyinize.errors import InputError
 
 
 @pytest.fixture
@@ -143,3 +144,64 @@ def test_a_morpheme_at_the_start_joins_the_word_after_it(annotator):
 
 def test_selecting_everything_keeps_the_segmenters_tokens(annotator):
     assert annotator.annotate("云絮") == "云(yún)絮(xù)"
+
+
+# a user dictionary's own spelling ---------------------------------------------------------
+
+SPELLINGS = {"曾国藩": "Zēng Guófān", "西安": "Xī’ān", "银行": "yin2 hang2"}
+TEXT = "曾国藩在西安的银行"
+
+
+@pytest.fixture(scope="module")
+def spelled():
+    from pinyinize import Annotator
+
+    return Annotator(user_dict=SPELLINGS)
+
+
+def test_user_spelling_is_kept_as_written(spelled):
+    written = spelled.annotate(TEXT)
+    assert (
+        written == "曾国藩(Zēng Guófān)在(zài)西安(Xī’ān)的(de)银行(yínháng)"
+    )  # numbers: readings
+    assert spelled.strip(written) == TEXT
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        ({"orthography": True}, "曾国藩(Zēng Guófān)"),
+        ({"tones": "none"}, "曾国藩(Zeng Guofan)"),
+        ({"tones": "numbers"}, "曾国藩(zeng1guo2fan1)"),
+        ({"format": "ruby"}, "<ruby>曾国藩<rp>(</rp><rt>Zēng Guófān</rt><rp>)</rp></ruby>"),
+    ],
+)
+def test_user_spelling_in_other_styles(spelled, options, expected):
+    written = spelled.annotate(TEXT, **options)
+    assert written.startswith(expected)
+    kind = options.get("format", "inline")
+    if kind == "inline":
+        assert spelled.strip(written) == TEXT
+    else:
+        assert spelled.strip(written, format=kind) == TEXT
+
+
+def test_user_spelling_is_refused_as_already_annotated(spelled):
+    with pytest.raises(InputError, match="already annotated"):
+        spelled.annotate("曾国藩(Zēng Guófān)来了")
+
+
+def test_user_spelling_from_the_command_line(runner, tmp_path):
+    dictionary = tmp_path / "names.tsv"
+    dictionary.write_text("曾国藩\tZēng Guófān\n", encoding="utf-8")
+    result = runner.invoke(
+        main, ["annotate", "--user-dict", str(dictionary)], input="曾国藩".encode()
+    )
+    assert result.stdout_bytes == "曾国藩(Zēng Guófān)".encode()
+
+
+@pytest.mark.parametrize("pinyin", ["yín háng", "yin2 hang2", "yínháng"])
+def test_readings_given_syllable_by_syllable_are_written_our_way(pinyin):
+    from pinyinize import Annotator
+
+    assert Annotator(user_dict={"银行": pinyin}).annotate("银行") == "银行(yínháng)"

@@ -21,7 +21,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from html import unescape
 
 from pinyinize.errors import InputError
@@ -81,19 +81,26 @@ def find_groups(
 
 
 def find_inline_annotations(
-    text: str, has_reading: Callable[[str], bool]
+    text: str, has_reading: Callable[[str], bool], spellings: Collection[str] = ()
 ) -> Iterator[re.Match[str]]:
-    """Groups holding a written word that directly follow a character that has a reading,
-    or another such group (doubled annotations: 精神(jīngshén)(jīngshén))."""
-    return find_groups(text, has_reading, is_written_word)
+    """Groups holding a written word (or one of a user dictionary's ``spellings``, written
+    as the user wrote them) that directly follow a character that has a reading, or another
+    such group (doubled annotations: 精神(jīngshén)(jīngshén))."""
+    if not spellings:
+        return find_groups(text, has_reading, is_written_word)
+    return find_groups(
+        text, has_reading, lambda written: written in spellings or is_written_word(written)
+    )
 
 
-def strip_inline(text: str, has_reading: Callable[[str], bool]) -> str:
+def strip_inline(
+    text: str, has_reading: Callable[[str], bool], spellings: Collection[str] = ()
+) -> str:
     """``text`` without the annotations :func:`find_inline_annotations` finds; other
     parentheses (``机构(WRCA)``, ``好(2021)``) stay."""
     parts = []
     position = 0
-    for match in find_inline_annotations(text, has_reading):
+    for match in find_inline_annotations(text, has_reading, spellings):
         parts.append(text[position : match.start()])
         position = match.end()
     parts.append(text[position:])

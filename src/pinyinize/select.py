@@ -54,7 +54,7 @@ class Selector:
                     seen.add(token.text)
                 token = token.with_selected(selected)
             tokens.append(token)
-        return Document(document.text, tuple(_join_bound_morphemes(tokens)))
+        return document._replace(tokens=tuple(_join_bound_morphemes(tokens)))
 
     def _needed(self, token: Token) -> bool:
         selection = self._selection

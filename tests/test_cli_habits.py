@@ -205,3 +205,74 @@ def test_readings_given_syllable_by_syllable_are_written_our_way(pinyin):
     from pinyinize import Annotator
 
     assert Annotator(user_dict={"银行": pinyin}).annotate("银行") == "银行(yínháng)"
+
+
+# strip streams ----------------------------------------------------------------------------
+
+LINE = "两岸(liǎng'àn)的(de)银行(yínháng)行长(hángzhǎng)很(hěn)好(hǎo)。\n"
+
+
+def _strip_peak(runner, tmp_path, lines: int) -> int:
+    import tracemalloc
+
+    source = tmp_path / f"in{lines}.txt"
+    source.write_text(LINE * lines, encoding="utf-8")
+    tracemalloc.start()
+    try:
+        result = runner.invoke(main, ["strip", str(source), "-o", str(tmp_path / "out.txt")])
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out.txt").read_text(encoding="utf-8") == "两岸的银行行长很好。\n" * lines
+    return peak
+
+
+def test_strip_memory_does_not_grow_with_the_input(runner, tmp_path, monkeypatch):
+    import pinyinize.cli
+
+    monkeypatch.setattr(pinyinize.cli, "_STREAM_BLOCK", 16 << 10)
+    _strip_peak(runner, tmp_path, 10)  # warm: the lexicon and the caches
+    small, large = _strip_peak(runner, tmp_path, 1500), _strip_peak(runner, tmp_path, 6000)
+    assert large < small * 1.5  # four times the input, not four times the memory
+
+
+def test_strip_stream_keeps_characters_cut_between_blocks(runner, tmp_path, monkeypatch):
+    import pinyinize.cli
+
+    monkeypatch.setattr(pinyinize.cli, "_STREAM_BLOCK", 7)  # cuts inside characters and groups
+    text = "银行(yínháng)\r\n行长(hángzhǎng)好(hǎo)\n\n最后(zuìhòu)"
+    result = runner.invoke(main, ["strip", "--encoding", "gb18030"], input=text.encode("gb18030"))
+    assert result.stdout_bytes == "银行\r\n行长好\n\n最后".encode()
+
+
+def test_strip_stream_names_the_bad_byte_across_blocks(runner, monkeypatch):
+    import pinyinize.cli
+
+    monkeypatch.setattr(pinyinize.cli, "_STREAM_BLOCK", 4)
+    result = runner.invoke(main, ["strip"], input="好好好".encode() + b"\xff")
+    assert result.exit_code == 1
+    assert "not UTF-8 text (byte 0xff at offset 9)" in result.stderr
+
+
+def test_progress_bar_on_a_terminal_for_large_inputs(monkeypatch):
+    import io
+    import sys
+
+    import pinyinize.cli
+
+    pytest.importorskip("tqdm")
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    with pinyinize.cli._progress("small.txt", 1000) as advance:
+        advance(1000)
+    assert terminal.getvalue() == ""
+    size = pinyinize.cli.PROGRESS_BYTES
+    with pinyinize.cli._progress("big.txt", size) as advance:
+        advance(size)
+    assert "big.txt" in terminal.getvalue()

@@ -38,7 +38,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from enum import Enum
-from typing import Any
+from typing import Any, BinaryIO
 
 import click
 
@@ -47,9 +47,12 @@ from pinyinize.check import Problem, repair
 from pinyinize.check import check as find_problems
 from pinyinize.errors import InputError, OutputError, PinyinizeError, SameFileError
 from pinyinize.files import (
+    STANDARD_STREAM,
     STDIN_NAME,
     check_readable,
+    input_size,
     is_standard_stream,
+    open_input,
     output_stream,
     read_inputs,
     refuse_same_file,
@@ -120,13 +123,17 @@ def _decode(data: bytes, name: str, encoding: str = UTF_8) -> str:
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as error:
-        where = f"byte 0x{data[error.start]:02x} at offset {error.start}"
-        if codecs.lookup(encoding).name == UTF_8:
-            raise InputError(
-                f"{name}: not UTF-8 text ({where}); if it is GB18030, GBK, Big5 or UTF-16, "
-                "say so with --encoding (e.g. --encoding gb18030)"
-            ) from None
-        raise InputError(f"{name}: not {encoding} text ({where})") from None
+        raise _not_in_encoding(name, encoding, data[error.start], error.start) from None
+
+
+def _not_in_encoding(name: str, encoding: str, byte: int, offset: int) -> InputError:
+    where = f"byte 0x{byte:02x} at offset {offset}"
+    if codecs.lookup(encoding).name == UTF_8:
+        return InputError(
+            f"{name}: not UTF-8 text ({where}); if it is GB18030, GBK, Big5 or UTF-16, "
+            "say so with --encoding (e.g. --encoding gb18030)"
+        )
+    return InputError(f"{name}: not {encoding} text ({where})")
 
 
 def _as_utf8(data: bytes, name: str, encoding: str) -> bytes:
@@ -490,6 +497,9 @@ def strip(
     stderr (the exit status stays 0: stripping is safe to repeat).
     """
     options = AnnotationOptions(format=Format(format_) if format_ else None)
+    if not in_place and format_ in (None, Format.INLINE.value) and _all_text(files, input_format):
+        _stream_strip(files, user_dict, encoding, output_encoding, output)
+        return
 
     def make_process() -> Process:
         annotator = _annotator(user_dict)
@@ -507,6 +517,95 @@ def strip(
         return process
 
     _write_outputs(make_process, files, output, in_place, output_encoding)
+
+
+def _all_text(files: tuple[str, ...], input_format: str) -> bool:
+    names = [STDIN_NAME if is_standard_stream(name) else name for name in files or ("-",)]
+    return all(_document_type(name, input_format) == "text" for name in names)
+
+
+# Inline annotations never span a line break, so text is stripped a block of whole lines at
+# a time: memory stays the same whatever the size of the input.
+_STREAM_BLOCK = 1 << 20
+# Inputs at least this large get a progress bar on a terminal.
+PROGRESS_BYTES = 4 << 20
+
+
+def _stream_strip(
+    files: tuple[str, ...],
+    user_dict: str | None,
+    encoding: str,
+    output_encoding: str,
+    output: str | None,
+) -> None:
+    """`strip` of inline annotations in plain text, one block of lines at a time."""
+    with _one_line_errors(output):
+        _refuse_lost_files(files, output, False)
+        annotator = _annotator(user_dict)
+        encode = _encoder(output_encoding)
+        with output_stream(output) as write:
+            for name in files or (STANDARD_STREAM,):
+                shown = STDIN_NAME if is_standard_stream(name) else name
+                with open_input(name) as stream:
+                    changed = _strip_stream(shown, stream, annotator, encoding, write, encode)
+                if not changed:
+                    click.echo(f"{shown}: no pinyin annotations found; nothing stripped", err=True)
+
+
+def _strip_stream(
+    name: str,
+    stream: BinaryIO,
+    annotator: Annotator,
+    encoding: str,
+    write: Callable[[bytes], None],
+    encode: Callable[[str | bytes], bytes],
+) -> bool:
+    """Strip one input into ``write``; whether anything was stripped."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    changed = False
+    pending = ""
+    read = 0
+    with _progress(name, input_size(stream)) as advance:
+        while True:
+            block = _read_block(name, stream)
+            held = len(decoder.getstate()[0])  # bytes of a character cut by the last block
+            try:
+                text = pending + decoder.decode(block, final=not block)
+            except UnicodeDecodeError as error:
+                offset = read - held + error.start
+                raise _not_in_encoding(name, encoding, error.object[error.start], offset) from None
+            read += len(block)
+            cut = len(text) if not block else text.rfind("\n") + 1
+            piece, pending = text[:cut], text[cut:]
+            stripped = annotator.strip(piece)
+            changed = changed or stripped != piece
+            write(encode(stripped))
+            advance(len(block))
+            if not block:
+                return changed
+
+
+def _read_block(name: str, stream: BinaryIO) -> bytes:
+    try:
+        return stream.read(_STREAM_BLOCK)
+    except OSError as error:
+        raise InputError(f"{name}: {error.strerror or error}") from None
+
+
+@contextlib.contextmanager
+def _progress(name: str, size: int | None) -> Iterator[Callable[[int], None]]:
+    """A progress bar on stderr, in bytes, for a large input when stderr is a terminal
+    (tqdm, from the batch extra; without it, or otherwise, nothing is shown)."""
+    if size is None or size < PROGRESS_BYTES or not sys.stderr.isatty():
+        yield lambda _count: None
+        return
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        yield lambda _count: None
+        return
+    with tqdm(total=size, unit="B", unit_scale=True, desc=name, leave=False) as bar:
+        yield bar.update
 
 
 def _strip_text_ruby(name: str, data: bytes, annotator: Annotator) -> bytes:

@@ -276,3 +276,24 @@ def test_progress_bar_on_a_terminal_for_large_inputs(monkeypatch):
     with pinyinize.cli._progress("big.txt", size) as advance:
         advance(size)
     assert "big.txt" in terminal.getvalue()
+
+
+def test_annotate_with_a_progress_bar_writes_what_annotate_writes(annotator, monkeypatch):
+    import io
+    import sys
+
+    import pinyinize.cli
+    from pinyinize.options import AnnotationOptions
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(pinyinize.cli, "PROGRESS_BYTES", 1000)
+    monkeypatch.setattr(sys, "stderr", Terminal())
+    text = "两岸的银行行长很重要。他说：“你好！”\n" * 800
+    options = AnnotationOptions.parse(select="level:3,first", force=True)
+    assert pinyinize.cli._shows_progress("text", options, len(text.encode()))
+    written = pinyinize.cli._annotate_with_progress("t.txt", text.encode(), annotator, options)
+    assert written.decode() == annotator.annotate(text, options)
+    assert "t.txt" in sys.stderr.getvalue()

@@ -59,8 +59,9 @@ from pinyinize.files import (
     write_atomically,
 )
 from pinyinize.formats import DOCUMENT_TYPES, annotate_document, detect, strip_document
+from pinyinize.formats.decode import decode
 from pinyinize.options import AnnotationOptions, Format, Mode, Selection, Tones, parse_selection
-from pinyinize.pipeline import Annotator
+from pinyinize.pipeline import Annotator, split_into_chunks
 
 __all__ = ["main"]
 
@@ -417,11 +418,38 @@ def annotate(
                 # Plain text says where it is annotated as file:line:column, with a hint.
                 _refuse_annotated(annotator, name, _decode(data, name))
                 checked = options.replace(force=True)
+            if _shows_progress(kind, checked, len(data)):
+                return _annotate_with_progress(name, data, annotator, checked)
             return _transform(name, annotate_document, data, annotator, checked, kind)
 
         return process
 
     _write_outputs(make_process, files, output, in_place, output_encoding)
+
+
+def _shows_progress(kind: str, options: AnnotationOptions, size: int) -> bool:
+    """Whether annotate draws a progress bar: large plain text on a terminal, in the formats
+    that are the text's pieces written one after another (inline, pinyin)."""
+    pieced = options.format in (None, Format.INLINE, Format.PINYIN)
+    return kind == "text" and pieced and size >= PROGRESS_BYTES and sys.stderr.isatty()
+
+
+def _annotate_with_progress(
+    name: str, data: bytes, annotator: Annotator, options: AnnotationOptions
+) -> bytes:
+    """What annotating the text document gives, a piece at a time as Annotator.annotate
+    takes it (the same pieces, one ``seen`` set), with a progress bar in characters."""
+    try:
+        text = decode(data)  # with the document size limit, as the text format reads it
+    except InputError as error:
+        raise InputError(f"{name}: {error}") from None
+    seen: set[str] = set()
+    written: list[str] = []
+    with _progress(name, len(text), unit="char") as advance:
+        for piece in split_into_chunks(text):
+            written.append(annotator.annotate(piece, options, seen=seen))
+            advance(len(piece))
+    return "".join(written).encode(UTF_8)
 
 
 def _warn_unused_options(options: AnnotationOptions, kind: str, warned: set[str]) -> None:
@@ -593,9 +621,9 @@ def _read_block(name: str, stream: BinaryIO) -> bytes:
 
 
 @contextlib.contextmanager
-def _progress(name: str, size: int | None) -> Iterator[Callable[[int], None]]:
-    """A progress bar on stderr, in bytes, for a large input when stderr is a terminal
-    (tqdm, from the batch extra; without it, or otherwise, nothing is shown)."""
+def _progress(name: str, size: int | None, unit: str = "B") -> Iterator[Callable[[int], None]]:
+    """A progress bar on stderr for a large input when stderr is a terminal (tqdm, from the
+    batch extra; without it, or otherwise, nothing is shown)."""
     if size is None or size < PROGRESS_BYTES or not sys.stderr.isatty():
         yield lambda _count: None
         return
@@ -604,7 +632,7 @@ def _progress(name: str, size: int | None) -> Iterator[Callable[[int], None]]:
     except ImportError:
         yield lambda _count: None
         return
-    with tqdm(total=size, unit="B", unit_scale=True, desc=name, leave=False) as bar:
+    with tqdm(total=size, unit=unit, unit_scale=True, desc=name, leave=False) as bar:
         yield bar.update
 
 

@@ -297,3 +297,17 @@ def test_annotate_with_a_progress_bar_writes_what_annotate_writes(annotator, mon
     written = pinyinize.cli._annotate_with_progress("t.txt", text.encode(), annotator, options)
     assert written.decode() == annotator.annotate(text, options)
     assert "t.txt" in sys.stderr.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("args", "warning"),
+    [
+        (["annotate", "-f", "json", "--orthography"], "--orthography writes words"),
+        (["annotate", "-f", "pinyin", "--per-character"], "ignored with pinyin"),
+        (["batch", "-", "-o", "-", "-j", "1", "--per-character"], "ignored with inline"),
+    ],
+)
+def test_options_that_do_nothing_say_so(runner, args, warning):
+    result = runner.invoke(main, args, input="你好\n".encode())
+    assert result.exit_code == 0, result.output
+    assert warning in result.stderr

@@ -4,9 +4,10 @@ Exit status:
 
   0    done
   1    an expected error, printed as one line on stderr: an input that cannot be read
-       (missing, unreadable, a folder, not UTF-8; the --user-dict file too), text that
-       cannot be processed (already annotated, a bad document or user dictionary), an
-       output that cannot be written (a full disk, no permission); `check` found problems
+       (missing, unreadable, a folder, not in the --encoding, UTF-8 by default; the
+       --user-dict file too), text that cannot be processed (already annotated, a bad
+       document or user dictionary), an output that cannot be written (a full disk, no
+       permission); `check` found problems
   2    a usage error: an unknown option or a bad value, an output that is one of the
        inputs (-o a.txt for a.txt; pass --in-place to rewrite inputs), --in-place with -o
        or standard input, `batch --errors` that is the output or the input
@@ -457,6 +458,8 @@ def _warn_unused_options(options: AnnotationOptions, kind: str, warned: set[str]
     format = options.format or DOCUMENT_TYPES[kind].formats[0]
     if options.per_character and format is not Format.RUBY:
         _warn(f"--per-character only applies to ruby; ignored with {format.value}", warned)
+    if options.orthography and format is Format.JSON:
+        _warn("--orthography writes words; JSON gives syllables: ignored", warned)
 
 
 def _warn(message: str, warned: set[str]) -> None:
@@ -865,6 +868,7 @@ def batch(
         others = [(input_file, "the input"), (output, "the output")]
         refuse_same_file(errors_path, others, role="the --errors file")
     input_name = STDIN_NAME if is_standard_stream(input_file) else input_file
+    _warn_unused_options(options, "text", set())
     settings = BatchSettings(
         detect_input_format(None if is_standard_stream(input_file) else input_file)
         if input_format == "auto"

@@ -155,3 +155,26 @@ def test_markdown_annotation_moved_past_emphasis_is_refused(annotator):
 def test_markdown_strip_keeps_other_parentheses_after_emphasis(annotator):
     text = "**好**(2021)和*机构*(WRCA)\n"
     assert strip_markdown(annotator, text) == text
+
+
+def test_markdown_many_emphasis_runs_in_one_paragraph(annotator):
+    text = "两岸的**银行**行长和银行**行长**很好，" * 5 + "\n"
+    annotated = annotate_markdown(annotator, text)
+    assert structure(annotated) == structure(text)
+    assert strip_markdown(annotator, annotated) == text
+
+
+def test_markdown_emphasis_fix_stays_linear(annotator):
+    import time
+
+    def best_time(text: str) -> float:
+        timings = []
+        for _ in range(3):
+            start = time.perf_counter()
+            annotate_markdown(annotator, text)
+            timings.append(time.perf_counter() - start)
+        return min(timings)
+
+    block = "两岸的**银行**行长和*你好*世界，"
+    small = best_time(block * 100 + "\n")
+    assert best_time(block * 200 + "\n") < 3 * small

@@ -159,9 +159,10 @@ def strip_document(data: bytes, annotator: Annotator, options: AnnotationOptions
 _SQUEEZED = re.compile(r"(\([^()\r\n]+\))(\*+|_+)(?=[^\s])")
 # An annotation moved after such a run: a character, the run, the group.
 _MOVED = re.compile(r"([^\W\d_])(\*+|_+)(\([^()\r\n]+\))")
-# Up to this many squeezed runs in one block, every choice of runs to move is tried (2**6
-# parses of one block at most; such blocks are rare).
-_MOST_TRIED_TOGETHER = 6
+# The parses one block may take to place its annotations (see _keep_emphasis): at most
+# _MOST_PARSES, and about _PARSED_CHARACTERS characters in all.
+_MOST_PARSES = 128
+_PARSED_CHARACTERS = 200_000
 _STRUCTURE = frozenset(
     {"strong_open", "strong_close", "em_open", "em_close", "link_open", "link_close",
      "code_inline", "image"}
@@ -183,31 +184,51 @@ def _squeezed_runs(annotated: str) -> list[re.Match[str]]:
 
 def _keep_emphasis(block: str, annotated: str) -> str:
     """``annotated`` with annotations moved past the emphasis runs they keep from closing,
-    where that gives back the inline structure ``block`` had (else as close as we find)."""
+    where that gives back the inline structure ``block`` had (else as close as we find).
+
+    A run can open as well as close, and which one it does depends on the runs around it,
+    so the choice is searched: with a few runs every choice is tried; with more, from the
+    better of moving none and moving all, each run's
+    choice is flipped in turn and kept when the structure comes closer, pass after pass,
+    within a budget of parses that shrinks as the block grows (a long block costs a few
+    parses, never one per run per pass).
+    """
     squeezed = _squeezed_runs(annotated)
     if not squeezed:
         return annotated
     wanted = _structure(block)
-    best, best_distance = annotated, _distance(_structure(annotated), wanted)
-    for moves in _choices(squeezed):  # moving keeps every length: the matches stay valid
-        if best_distance == 0:
-            break
-        candidate = _moved(annotated, list(moves))
-        distance = _distance(_structure(candidate), wanted)
-        if distance < best_distance:
-            best, best_distance = candidate, distance
-    return best
+    budget = max(2, min(_MOST_PARSES, _PARSED_CHARACTERS // len(block)))
 
+    def distance(moves: list[bool]) -> int:
+        nonlocal budget
+        budget -= 1
+        chosen = [found for found, move in zip(squeezed, moves, strict=True) if move]
+        return _distance(_structure(_moved(annotated, chosen)), wanted)
 
-def _choices(squeezed: list[re.Match[str]]) -> Iterator[tuple[re.Match[str], ...]]:
-    """Which annotations to move: a few squeezed runs (a run can open as well as close, and
-    which one it does depends on the others), every subset, fewest moves first; many, all
-    of them at once (one parse more: a block is never parsed once per run)."""
-    if len(squeezed) <= _MOST_TRIED_TOGETHER:
-        for size in range(1, len(squeezed) + 1):
-            yield from itertools.combinations(squeezed, size)
-        return
-    yield tuple(squeezed)
+    if 2 ** len(squeezed) <= budget:  # a few runs (most blocks): every choice, fewest first
+        choices = itertools.product((False, True), repeat=len(squeezed))
+        ranked = sorted(choices, key=sum)
+        moves, best = list(ranked[0]), distance(list(ranked[0]))
+        for choice in ranked[1:]:
+            if best == 0:
+                break
+            found = distance(list(choice))
+            if found < best:
+                moves, best = list(choice), found
+        return _moved(annotated, [f for f, move in zip(squeezed, moves, strict=True) if move])
+    none, every = [False] * len(squeezed), [True] * len(squeezed)
+    moves, best = min(((none, distance(none)), (every, distance(every))), key=lambda c: c[1])
+    improved = True
+    while improved and best > 0 and budget > 0:
+        improved = False
+        for index in range(len(squeezed)):
+            if best == 0 or budget <= 0:
+                break
+            flipped = [*moves[:index], not moves[index], *moves[index + 1 :]]
+            found = distance(flipped)
+            if found < best:
+                moves, best, improved = flipped, found, True
+    return _moved(annotated, [found for found, move in zip(squeezed, moves, strict=True) if move])
 
 
 def _moved(annotated: str, squeezed: list[re.Match[str]]) -> str:

@@ -311,3 +311,32 @@ def test_options_that_do_nothing_say_so(runner, args, warning):
     result = runner.invoke(main, args, input="你好\n".encode())
     assert result.exit_code == 0, result.output
     assert warning in result.stderr
+
+
+def test_strip_stream_of_one_long_line_stays_linear(runner, tmp_path, monkeypatch):
+    """A file with no line breaks is cut after Chinese punctuation, and text with none at
+    all is held without copying it again for every block."""
+    import time
+
+    import pinyinize.cli
+
+    monkeypatch.setattr(pinyinize.cli, "_STREAM_BLOCK", 4 << 10)
+
+    def best_time(text: str) -> float:
+        source = tmp_path / "line.txt"
+        source.write_text(text, encoding="utf-8")
+        timings = []
+        for _ in range(3):
+            start = time.perf_counter()
+            result = runner.invoke(main, ["strip", str(source), "-o", str(tmp_path / "o.txt")])
+            timings.append(time.perf_counter() - start)
+        assert result.exit_code == 0
+        return min(timings)
+
+    best_time("银行(yínháng)很好。" * 100)  # warm: the lexicon and the caches
+    for unit in ("银行(yínháng)很好。", "银行(yínháng)"):
+        small = best_time(unit * 4000)
+        assert best_time(unit * 8000) < 3 * small
+        assert (tmp_path / "o.txt").read_text(encoding="utf-8") == unit.replace(
+            "(yínháng)", ""
+        ) * 8000

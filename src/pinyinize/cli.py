@@ -594,26 +594,41 @@ def _strip_stream(
     """Strip one input into ``write``; whether anything was stripped."""
     decoder = codecs.getincrementaldecoder(encoding)()
     changed = False
-    pending = ""
+    pending: list[str] = []  # text after the last safe cut (joined once: no quadratic copies)
     read = 0
     with _progress(name, input_size(stream)) as advance:
         while True:
             block = _read_block(name, stream)
             held = len(decoder.getstate()[0])  # bytes of a character cut by the last block
             try:
-                text = pending + decoder.decode(block, final=not block)
+                text = decoder.decode(block, final=not block)
             except UnicodeDecodeError as error:
                 offset = read - held + error.start
                 raise _not_in_encoding(name, encoding, error.object[error.start], offset) from None
             read += len(block)
-            cut = len(text) if not block else text.rfind("\n") + 1
-            piece, pending = text[:cut], text[cut:]
-            stripped = annotator.strip(piece)
-            changed = changed or stripped != piece
-            write(encode(stripped))
+            cut = len(text) if not block else _last_safe_cut(text)
+            if cut or not block:
+                piece = "".join([*pending, text[:cut]])
+                pending = [text[cut:]]
+                stripped = annotator.strip(piece)
+                changed = changed or stripped != piece
+                write(encode(stripped))
+            else:
+                pending.append(text)
             advance(len(block))
             if not block:
                 return changed
+
+
+# Where plain text may be cut for strip: after a line break, or after Chinese punctuation,
+# which no annotation holds and no annotation follows (both need a character with a reading
+# before them).
+_SAFE_CUTS = "\n\r。，！？；：、"
+
+
+def _last_safe_cut(text: str) -> int:
+    """The end of the last safe cut in ``text``; 0 when there is none."""
+    return max(text.rfind(char) for char in _SAFE_CUTS) + 1
 
 
 def _read_block(name: str, stream: BinaryIO) -> bytes:

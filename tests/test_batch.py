@@ -177,6 +177,7 @@ def test_resume_after_the_process_is_killed(tmp_path):
     command = [
         str(Path(sys.executable).with_name("pinyinize")), "batch", str(corpus), "-o",
         str(output), "--jobs", "1", "--chunk-size", "20", "--errors", str(tmp_path / "e"),
+        "--allow-errors",
     ]  # fmt: skip
     process = subprocess.Popen(command, stderr=subprocess.DEVNULL)
     progress = tmp_path / "out.jsonl.progress"
@@ -233,11 +234,12 @@ def test_cli_batch_with_errors_on_stderr(tmp_path):
     corpus, output = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
     write_corpus(corpus, 20, bad_every=10)
     result = CliRunner().invoke(main, ["batch", str(corpus), "-o", str(output), "-j", "1"])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 3, result.output  # records failed
     assert len(read_jsonl(output)) == 18
     assert result.stderr.splitlines() == [
         f"{corpus}:10: no field 'text'",
         f"{corpus}:20: field 'text' is int, not a string",
+        f"{corpus}: 2 record(s) failed; exit status 3 (--allow-errors: 0)",
     ]
 
 
@@ -245,7 +247,7 @@ def test_cli_batch_text_with_errors_file(tmp_path):
     corpus, output, errors = tmp_path / "in.txt", tmp_path / "out.txt", tmp_path / "bad.jsonl"
     corpus.write_text("银行\n好(hǎo)\n", encoding="utf-8")
     args = ["batch", str(corpus), "-o", str(output), "-j", "1", "--errors", str(errors)]
-    result = CliRunner().invoke(main, [*args, "--tones", "numbers"])
+    result = CliRunner().invoke(main, [*args, "--tones", "numbers", "--allow-errors"])
     assert result.exit_code == 0 and result.stderr == ""
     assert output.read_text(encoding="utf-8") == "银行(yin2hang2)\n"
     assert read_jsonl(errors)[0]["line"] == 2

@@ -117,7 +117,7 @@ def test_user_dictionary_file(runner, tmp_path):
     names = tmp_path / "names.tsv"
     names.write_text("曾国藩\tZēng Guófān\n", encoding="utf-8")
     result = invoke(runner, ["annotate", "--user-dict", str(names)], "曾国藩".encode())
-    assert result.stdout == "曾国藩(zēngguófān)"
+    assert result.stdout == "曾国藩(Zēng Guófān)"  # the user's spelling, as written (issue 15)
 
 
 def test_unknown_option_is_a_usage_error(runner):

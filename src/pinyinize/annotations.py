@@ -4,15 +4,16 @@ JSON.
 Finding, parsing and stripping live here so that strip, the "already annotated" refusal and
 check agree on what an annotation is.
 
-An inline annotation is a parenthesised group, of any length, with no parentheses or line
-breaks inside, directly after a character that has a reading (or directly after another
-annotation: 精神(jīngshén)(jīngshén)).  What annotate writes inside the parentheses is a
-*written word*: the syllables of one word in one built-in style, joined as
-:func:`pinyinize.spell.spell_word` joins them, and with ``orthography`` split into parts by
-single spaces (张华 Zhāng Huá) or hyphens (高高兴兴 gāogāo-xìngxìng), each part perhaps
-capitalised (Zh ang1 H ua2).  Pinyin written by other tools differs in apostrophes only
-(liǎngàn, xī’ān), so those are taken too; anything else (spaces at the ends, doubled
-separators, capitals inside a syllable, tone digits on some syllables only) is text.
+An inline annotation is a parenthesised group (ASCII or full-width parentheses), of any
+length, with no parentheses or line breaks inside, directly after a character that has a
+reading (or directly after another annotation: 精神(jīngshén)(jīngshén)).  What annotate
+writes inside the parentheses is a *written word*: the syllables of one word in one
+built-in style, joined as :func:`pinyinize.spell.spell_word` joins them, and with
+``orthography`` split into parts by single spaces (张华 Zhāng Huá) or hyphens
+(高高兴兴 gāogāo-xìngxìng), each part perhaps capitalised (Zh ang1 H ua2).  Pinyin written
+by other tools differs in apostrophes only (liǎngàn, xī’ān), so those are taken too;
+anything else (spaces at the ends, doubled separators, capitals inside a syllable, tone
+digits on some syllables only) is text.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from html import unescape
 
 from pinyinize.errors import InputError
@@ -40,10 +41,12 @@ __all__ = [
     "strip_ruby",
 ]
 
-# A parenthesised group with no nested parentheses or line breaks.  No length limit: a long
-# user-dictionary word is written whole.  finditer stays linear: a failed group holds no "(",
-# so the next attempt starts past it.
-GROUP = re.compile(r"\(([^()\r\n]+)\)")
+# A parenthesised group with no nested parentheses or line breaks, in ASCII parentheses (what
+# annotate writes) or full-width ones (（shìjiè）, what Chinese typing gives), the two never
+# mixed.  The written word is the group named "written".  No length limit: a long
+# user-dictionary word is written whole.  finditer stays linear: a failed group holds no
+# opening parenthesis, so the next attempt starts past it.
+GROUP = re.compile(r"(?:(?P<ascii>\()|（)(?P<written>[^()（）\r\n]+)(?(ascii)\)|）)")
 # Ruby markup: the ruby and rb/rtc containers go, rt and rp go with their text.
 _RUBY_MARKUP = re.compile(r"</?(?:ruby|rb|rtc)>|<rp>[^<]*</rp>|<rt>[^<]*</rt>")
 # The readings of a group as the document formats write it (marked_ruby_group).
@@ -72,25 +75,32 @@ def find_groups(
     for match in GROUP.finditer(text):
         start = match.start()
         after = start == previous_end or (start > 0 and follows(text[start - 1]))
-        if after and accepts(match.group(1)):
+        if after and accepts(match.group("written")):
             previous_end = match.end()
             yield match
 
 
 def find_inline_annotations(
-    text: str, has_reading: Callable[[str], bool]
+    text: str, has_reading: Callable[[str], bool], spellings: Collection[str] = ()
 ) -> Iterator[re.Match[str]]:
-    """Groups holding a written word that directly follow a character that has a reading,
-    or another such group (doubled annotations: 精神(jīngshén)(jīngshén))."""
-    return find_groups(text, has_reading, is_written_word)
+    """Groups holding a written word (or one of a user dictionary's ``spellings``, written
+    as the user wrote them) that directly follow a character that has a reading, or another
+    such group (doubled annotations: 精神(jīngshén)(jīngshén))."""
+    if not spellings:
+        return find_groups(text, has_reading, is_written_word)
+    return find_groups(
+        text, has_reading, lambda written: written in spellings or is_written_word(written)
+    )
 
 
-def strip_inline(text: str, has_reading: Callable[[str], bool]) -> str:
+def strip_inline(
+    text: str, has_reading: Callable[[str], bool], spellings: Collection[str] = ()
+) -> str:
     """``text`` without the annotations :func:`find_inline_annotations` finds; other
     parentheses (``机构(WRCA)``, ``好(2021)``) stay."""
     parts = []
     position = 0
-    for match in find_inline_annotations(text, has_reading):
+    for match in find_inline_annotations(text, has_reading, spellings):
         parts.append(text[position : match.start()])
         position = match.end()
     parts.append(text[position:])

@@ -77,6 +77,11 @@ class _Annotation:
     written: str
     plain_end: int  # where the group sat in the stripped text
     follows_group: bool  # directly after another annotation: 精神(jīngshén)(jīngshén)
+    full_width: bool = False  # in （…）: a fix keeps the writer's parentheses
+
+    def enclosed(self, written: str) -> str:
+        """``written`` in the parentheses this annotation was written in."""
+        return f"（{written}）" if self.full_width else f"({written})"
 
 
 def check(annotator: Annotator, text: str) -> list[Problem]:
@@ -127,7 +132,14 @@ def _find_inline(text: str) -> tuple[str, list[_Annotation]]:
         plain.append(text[position:start])
         plain_length += start - position
         annotations.append(
-            _Annotation(start, match.end(), match.group(1), plain_length, follows_group)
+            _Annotation(
+                start,
+                match.end(),
+                match.group("written"),
+                plain_length,
+                follows_group,
+                full_width=match.group("ascii") is None,
+            )
         )
         position = previous_end = match.end()
     plain.append(text[position:])
@@ -192,7 +204,7 @@ def _unaligned(
     syllables = split_word(annotation.written) or []
     count = len(syllables)
     available = annotation.plain_end - run_start
-    group_text = f"({annotation.written})"
+    group_text = annotation.enclosed(annotation.written)
     if count > available:
         message = f"{count} syllables but only {available} characters before {group_text}"
         kind = "syllables"
@@ -252,7 +264,7 @@ def _span_problems(
             annotation.group_end,
             group_text,
             detail,
-            f"({right})",
+            annotation.enclosed(right),
         )
         return
     expected = _written([reading for _, reading in syllables], style)
@@ -263,7 +275,7 @@ def _span_problems(
             annotation.group_end,
             group_text,
             f"a syllable starting with a, o or e needs an apostrophe: {expected}",
-            f"({expected})",
+            annotation.enclosed(expected),
         )
 
 

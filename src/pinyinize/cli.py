@@ -4,31 +4,42 @@ Exit status:
 
   0    done
   1    an expected error, printed as one line on stderr: an input that cannot be read
-       (missing, unreadable, a folder, not UTF-8; the --user-dict file too), text that
-       cannot be processed (already annotated, a bad document or user dictionary), an
-       output that cannot be written (a full disk, no permission); `check` found problems
+       (missing, unreadable, a folder, not in the --encoding, UTF-8 by default; the
+       --user-dict file too), text that cannot be processed (already annotated, a bad
+       document or user dictionary), an output that cannot be written (a full disk, no
+       permission); `check` found problems
   2    a usage error: an unknown option or a bad value, an output that is one of the
        inputs (-o a.txt for a.txt; pass --in-place to rewrite inputs), --in-place with -o
        or standard input, `batch --errors` that is the output or the input
+  3    `batch`: some records failed (each reported); --allow-errors makes that 0
   141  standard output was closed before the end (`pinyinize annotate big.txt | head`):
        the command stops quietly, as a tool that SIGPIPE ends does (128 + 13)
 
 The -o file of annotate, strip and check is written atomically (see pinyinize.files): a
 failed or killed run leaves the old file as it was, never an empty or partial one;
 --in-place rewrites each input the same way.
+
+Encodings: inputs are UTF-8 unless --encoding names another (gb18030, gbk, big5, utf-16
+with its byte order mark, or any codec Python knows); outputs are UTF-8 unless
+--output-encoding says otherwise, so that an annotated GBK file is read everywhere.  EPUB
+files are zips and always UTF-8 inside: the options do not apply to them.
 """
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import dataclasses
 import functools
 import json
 import os
+import re
+import shutil
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from enum import Enum
-from typing import Any
+from typing import Any, BinaryIO
 
 import click
 
@@ -37,22 +48,27 @@ from pinyinize.check import Problem, repair
 from pinyinize.check import check as find_problems
 from pinyinize.errors import InputError, OutputError, PinyinizeError, SameFileError
 from pinyinize.files import (
+    STANDARD_STREAM,
     STDIN_NAME,
     check_readable,
+    input_size,
     is_standard_stream,
+    open_input,
     output_stream,
     read_inputs,
     refuse_same_file,
     write_atomically,
 )
 from pinyinize.formats import DOCUMENT_TYPES, annotate_document, detect, strip_document
+from pinyinize.formats.decode import decode
 from pinyinize.options import AnnotationOptions, Format, Mode, Selection, Tones, parse_selection
-from pinyinize.pipeline import Annotator
+from pinyinize.pipeline import Annotator, split_into_chunks
 
 __all__ = ["main"]
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
+EXIT_BAD_RECORDS = 3  # batch: some records failed
 EXIT_BROKEN_PIPE = 128 + 13  # what a shell reports for a tool that SIGPIPE ended
 
 ANNOTATE_EXAMPLES = """
@@ -100,17 +116,84 @@ class UsageError(click.ClickException):
     exit_code = EXIT_USAGE
 
 
-def _decode(data: bytes, name: str) -> str:
+UTF_8 = "utf-8"
+
+
+def _decode(data: bytes, name: str, encoding: str = UTF_8) -> str:
+    """The text of one input, read in ``encoding``; the error names the first bad byte and,
+    for UTF-8, the option that reads other encodings."""
     try:
-        return data.decode("utf-8")
+        return data.decode(encoding)
     except UnicodeDecodeError as error:
-        raise InputError(
-            f"{name}: not UTF-8 text (byte 0x{data[error.start]:02x} at offset {error.start})"
-        ) from None
+        raise _not_in_encoding(name, encoding, data[error.start], error.start) from None
 
 
-def _encode(piece: str | bytes) -> bytes:
-    return piece if isinstance(piece, bytes) else piece.encode("utf-8")
+def _not_in_encoding(name: str, encoding: str, byte: int, offset: int) -> InputError:
+    where = f"byte 0x{byte:02x} at offset {offset}"
+    if codecs.lookup(encoding).name == UTF_8:
+        return InputError(
+            f"{name}: not UTF-8 text ({where}); if it is GB18030, GBK, Big5 or UTF-16, "
+            "say so with --encoding (e.g. --encoding gb18030)"
+        )
+    return InputError(f"{name}: not {encoding} text ({where})")
+
+
+def _as_utf8(data: bytes, name: str, encoding: str) -> bytes:
+    """An input in UTF-8, as the document formats read it (UTF-8 input is kept as is, once
+    checked, so that its error suggests --encoding)."""
+    text = _decode(data, name, encoding)
+    return data if codecs.lookup(encoding).name == UTF_8 else text.encode(UTF_8)
+
+
+def _text_input(data: bytes, name: str, kind: str, encoding: str) -> bytes:
+    """``data`` in UTF-8 unless it is a zip (EPUB), which has its own encoding inside."""
+    return data if kind == "epub" else _as_utf8(data, name, encoding)
+
+
+def _encoding(_context: click.Context, _parameter: click.Parameter, value: str) -> str:
+    try:
+        codecs.lookup(value)
+    except LookupError:
+        raise click.BadParameter(f"unknown encoding {value!r}") from None
+    return value
+
+
+encoding_option = click.option(
+    "--encoding",
+    default=UTF_8,
+    show_default=True,
+    callback=_encoding,
+    help="Encoding of the inputs: gb18030, gbk, big5, utf-16 (with its byte order mark)...",
+)
+output_encoding_option = click.option(
+    "--output-encoding",
+    default=UTF_8,
+    show_default=True,
+    callback=_encoding,
+    help="Encoding of the output (UTF-8 whatever the input's encoding, unless given).",
+)
+
+
+def _encoder(encoding: str) -> Callable[[str | bytes], bytes]:
+    """Turns the results written to one output into its bytes in ``encoding`` (results in
+    bytes are UTF-8).  One incremental encoder per output: UTF-16 gets one byte order mark."""
+    keep_bytes = codecs.lookup(encoding).name == UTF_8
+    encoder = codecs.getincrementalencoder(encoding)()
+
+    def encode(piece: str | bytes) -> bytes:
+        if isinstance(piece, bytes):
+            if keep_bytes:
+                return piece
+            piece = piece.decode(UTF_8)
+        try:
+            return encoder.encode(piece)
+        except UnicodeEncodeError as error:
+            raise OutputError(
+                f"{piece[error.start]!r} cannot be written in {encoding}; "
+                "choose another --output-encoding"
+            ) from None
+
+    return encode
 
 
 @contextlib.contextmanager
@@ -155,6 +238,7 @@ def _write_outputs(
     files: tuple[str, ...],
     output: str | None,
     in_place: bool = False,
+    output_encoding: str = UTF_8,
 ) -> None:
     """Process each input into the output, or with ``in_place`` back into its own file.
 
@@ -166,13 +250,14 @@ def _write_outputs(
         process = make_process()
         if in_place:
             for name, data in read_inputs(files):
-                result = _encode(process(name, data))
+                result = _encoder(output_encoding)(process(name, data))
                 if result != data:
                     write_atomically(name, result)
             return
+        encode = _encoder(output_encoding)
         with output_stream(output) as write:
             for name, data in read_inputs(files):
-                write(_encode(process(name, data)))
+                write(encode(process(name, data)))
 
 
 def _annotator(user_dict: str | None) -> Annotator:
@@ -227,14 +312,23 @@ _ANNOTATION_OPTIONS = (
         help="inline 银行(yínháng), HTML ruby, JSON tokens, or the pinyin alone "
         "[default: ruby for HTML and EPUB, inline for the others].",
     ),
-    _choice_option("--tones", Tones.MARKS, "Tone marks (hǎo), tone numbers (hao3) or none (hao)."),
+    _choice_option(
+        "--tones",
+        Tones.MARKS,
+        "Tone marks (hǎo), tone numbers (hao3), none (hao), zhuyin (ㄏㄠˇ) or "
+        "initials-finals (h ao3, phones for speech synthesis).",
+    ),
     _choice_option(
         "--mode",
         Mode.DICTIONARY,
         "Citation and lexical neutral tones (dictionary), 一/不 changes and erhua (textbook), "
         "speech (spoken), or citation tones alone, as polyphone corpora label them (citation).",
     ),
-    click.option("--per-character", is_flag=True, help="Ruby: one reading over each character."),
+    click.option(
+        "--per-character",
+        is_flag=True,
+        help="Ruby: one reading over each character (other formats: ignored, with a warning).",
+    ),
     click.option(
         "--annotate",
         "select",
@@ -292,6 +386,8 @@ input_format_option = click.option(
 @annotation_options
 @input_format_option
 @user_dict_option("TSV of word<TAB>pinyin whose readings win over everything else.")
+@encoding_option
+@output_encoding_option
 @output_option
 @in_place_option
 def annotate(
@@ -299,6 +395,8 @@ def annotate(
     options: AnnotationOptions,
     input_format: str,
     user_dict: str | None,
+    encoding: str,
+    output_encoding: str,
     output: str | None,
     in_place: bool,
 ) -> None:
@@ -310,19 +408,64 @@ def annotate(
 
     def make_process() -> Process:
         annotator = _annotator(user_dict)
+        warned: set[str] = set()
 
         def process(name: str, data: bytes) -> bytes:
             kind = _document_type(name, input_format)
+            _warn_unused_options(options, kind, warned)
+            data = _text_input(data, name, kind, encoding)
             checked = options
             if kind == "text" and not options.force:
                 # Plain text says where it is annotated as file:line:column, with a hint.
                 _refuse_annotated(annotator, name, _decode(data, name))
                 checked = options.replace(force=True)
+            if _shows_progress(kind, checked, len(data)):
+                return _annotate_with_progress(name, data, annotator, checked)
             return _transform(name, annotate_document, data, annotator, checked, kind)
 
         return process
 
-    _write_outputs(make_process, files, output, in_place)
+    _write_outputs(make_process, files, output, in_place, output_encoding)
+
+
+def _shows_progress(kind: str, options: AnnotationOptions, size: int) -> bool:
+    """Whether annotate draws a progress bar: large plain text on a terminal, in the formats
+    that are the text's pieces written one after another (inline, pinyin)."""
+    pieced = options.format in (None, Format.INLINE, Format.PINYIN)
+    return kind == "text" and pieced and size >= PROGRESS_BYTES and sys.stderr.isatty()
+
+
+def _annotate_with_progress(
+    name: str, data: bytes, annotator: Annotator, options: AnnotationOptions
+) -> bytes:
+    """What annotating the text document gives, a piece at a time as Annotator.annotate
+    takes it (the same pieces, one ``seen`` set), with a progress bar in characters."""
+    try:
+        text = decode(data)  # with the document size limit, as the text format reads it
+    except InputError as error:
+        raise InputError(f"{name}: {error}") from None
+    seen: set[str] = set()
+    written: list[str] = []
+    with _progress(name, len(text), unit="char") as advance:
+        for piece in split_into_chunks(text):
+            written.append(annotator.annotate(piece, options, seen=seen))
+            advance(len(piece))
+    return "".join(written).encode(UTF_8)
+
+
+def _warn_unused_options(options: AnnotationOptions, kind: str, warned: set[str]) -> None:
+    """Say so on stderr when an option given does nothing for this output (once a run)."""
+    format = options.format or DOCUMENT_TYPES[kind].formats[0]
+    if options.per_character and format is not Format.RUBY:
+        _warn(f"--per-character only applies to ruby; ignored with {format.value}", warned)
+    if options.orthography and format is Format.JSON:
+        _warn("--orthography writes words; JSON gives syllables: ignored", warned)
+
+
+def _warn(message: str, warned: set[str]) -> None:
+    if message not in warned:
+        warned.add(message)
+        click.echo(f"pinyinize: warning: {message}", err=True)
 
 
 def _document_type(name: str, input_format: str) -> str:
@@ -364,6 +507,8 @@ def _refuse_annotated(annotator: Annotator, name: str, text: str) -> None:
 )
 @input_format_option
 @user_dict_option("The user dictionary used to annotate, if any.")
+@encoding_option
+@output_encoding_option
 @output_option
 @in_place_option
 def strip(
@@ -371,22 +516,161 @@ def strip(
     format_: str | None,
     input_format: str,
     user_dict: str | None,
+    encoding: str,
+    output_encoding: str,
     output: str | None,
     in_place: bool,
 ) -> None:
-    """Remove pinyin annotations written by `pinyinize annotate`, giving back the text."""
+    """Remove pinyin annotations written by `pinyinize annotate`, giving back the text.
+
+    An HTML file made by `annotate --format ruby` from text is recognised and gives back
+    that text.  A file with no annotations to strip is written unchanged, with a note on
+    stderr (the exit status stays 0: stripping is safe to repeat).
+    """
     options = AnnotationOptions(format=Format(format_) if format_ else None)
+    if not in_place and format_ in (None, Format.INLINE.value) and _all_text(files, input_format):
+        _stream_strip(files, user_dict, encoding, output_encoding, output)
+        return
 
     def make_process() -> Process:
         annotator = _annotator(user_dict)
 
         def process(name: str, data: bytes) -> bytes:
             kind = _document_type(name, input_format)
-            return _transform(name, strip_document, data, annotator, options, kind)
+            data = _text_input(data, name, kind, encoding)
+            stripped = _transform(name, strip_document, data, annotator, options, kind)
+            if stripped == data and kind == "html" and format_ is None:
+                stripped = _strip_text_ruby(name, data, annotator)
+            if stripped == data:
+                click.echo(f"{name}: no pinyin annotations found; nothing stripped", err=True)
+            return stripped
 
         return process
 
-    _write_outputs(make_process, files, output, in_place)
+    _write_outputs(make_process, files, output, in_place, output_encoding)
+
+
+def _all_text(files: tuple[str, ...], input_format: str) -> bool:
+    names = [STDIN_NAME if is_standard_stream(name) else name for name in files or ("-",)]
+    return all(_document_type(name, input_format) == "text" for name in names)
+
+
+# Inline annotations never span a line break, so text is stripped a block of whole lines at
+# a time: memory stays the same whatever the size of the input.
+_STREAM_BLOCK = 1 << 20
+# Inputs at least this large get a progress bar on a terminal.
+PROGRESS_BYTES = 4 << 20
+
+
+def _stream_strip(
+    files: tuple[str, ...],
+    user_dict: str | None,
+    encoding: str,
+    output_encoding: str,
+    output: str | None,
+) -> None:
+    """`strip` of inline annotations in plain text, one block of lines at a time."""
+    with _one_line_errors(output):
+        _refuse_lost_files(files, output, False)
+        annotator = _annotator(user_dict)
+        encode = _encoder(output_encoding)
+        with output_stream(output) as write:
+            for name in files or (STANDARD_STREAM,):
+                shown = STDIN_NAME if is_standard_stream(name) else name
+                with open_input(name) as stream:
+                    changed = _strip_stream(shown, stream, annotator, encoding, write, encode)
+                if not changed:
+                    click.echo(f"{shown}: no pinyin annotations found; nothing stripped", err=True)
+
+
+def _strip_stream(
+    name: str,
+    stream: BinaryIO,
+    annotator: Annotator,
+    encoding: str,
+    write: Callable[[bytes], None],
+    encode: Callable[[str | bytes], bytes],
+) -> bool:
+    """Strip one input into ``write``; whether anything was stripped."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    changed = False
+    pending: list[str] = []  # text after the last safe cut (joined once: no quadratic copies)
+    read = 0
+    with _progress(name, input_size(stream)) as advance:
+        while True:
+            block = _read_block(name, stream)
+            held = len(decoder.getstate()[0])  # bytes of a character cut by the last block
+            try:
+                text = decoder.decode(block, final=not block)
+            except UnicodeDecodeError as error:
+                offset = read - held + error.start
+                raise _not_in_encoding(name, encoding, error.object[error.start], offset) from None
+            read += len(block)
+            cut = len(text) if not block else _last_safe_cut(text)
+            if cut or not block:
+                piece = "".join([*pending, text[:cut]])
+                pending = [text[cut:]]
+                stripped = annotator.strip(piece)
+                changed = changed or stripped != piece
+                write(encode(stripped))
+            else:
+                pending.append(text)
+            advance(len(block))
+            if not block:
+                return changed
+
+
+# Where plain text may be cut for strip: after a line break, or after Chinese punctuation,
+# which no annotation holds and no annotation follows (both need a character with a reading
+# before them).
+_SAFE_CUTS = "\n\r。，！？；：、"
+
+
+def _last_safe_cut(text: str) -> int:
+    """The end of the last safe cut in ``text``; 0 when there is none."""
+    return max(text.rfind(char) for char in _SAFE_CUTS) + 1
+
+
+def _read_block(name: str, stream: BinaryIO) -> bytes:
+    try:
+        return stream.read(_STREAM_BLOCK)
+    except OSError as error:
+        raise InputError(f"{name}: {error.strerror or error}") from None
+
+
+@contextlib.contextmanager
+def _progress(name: str, size: int | None, unit: str = "B") -> Iterator[Callable[[int], None]]:
+    """A progress bar on stderr for a large input when stderr is a terminal (tqdm, from the
+    batch extra; without it, or otherwise, nothing is shown)."""
+    if size is None or size < PROGRESS_BYTES or not sys.stderr.isatty():
+        yield lambda _count: None
+        return
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        yield lambda _count: None
+        return
+    with tqdm(total=size, unit=unit, unit_scale=True, desc=name, leave=False) as bar:
+        yield bar.update
+
+
+def _strip_text_ruby(name: str, data: bytes, annotator: Annotator) -> bytes:
+    """An HTML file with none of the marked ruby that annotating a page writes may be one
+    that `annotate --format ruby` made from plain text (bare ``<ruby>`` groups): strip it as
+    that text when every ruby group in it has that shape.  Other pages are left as they are."""
+    page = data.decode(UTF_8)
+    groups = len(_TEXT_RUBY.findall(page))
+    if not groups or groups != page.lower().count("<ruby"):  # someone else's ruby too
+        return data
+    ruby = AnnotationOptions(format=Format.RUBY)
+    return _transform(name, strip_document, data, annotator, ruby, "text")
+
+
+# A group as the ruby renderer writes it for text: a bare <ruby>, then base texts and their
+# readings (with or without <rp> fallbacks).
+_TEXT_RUBY = re.compile(
+    r"<ruby>(?:<rb>)?[^<]+(?:</rb>)?(?:<rp>[^<]*</rp>)?<rt>[^<]*</rt>", re.IGNORECASE
+)
 
 
 @main.command(epilog=CHECK_EXAMPLES)
@@ -394,6 +678,8 @@ def strip(
 @click.option("--json", "as_json", is_flag=True, help="Report as JSON (one object per file).")
 @click.option("--fix", is_flag=True, help="Write the text with every problem fixed instead.")
 @user_dict_option("Readings that win, as for annotate.")
+@encoding_option
+@output_encoding_option
 @output_option
 @in_place_option
 def check(
@@ -401,6 +687,8 @@ def check(
     as_json: bool,
     fix: bool,
     user_dict: str | None,
+    encoding: str,
+    output_encoding: str,
     output: str | None,
     in_place: bool,
 ) -> None:
@@ -420,7 +708,7 @@ def check(
 
         def process(name: str, data: bytes) -> str:
             nonlocal found
-            text = _decode(data, name)
+            text = _decode(data, name, encoding)
             problems = find_problems(annotator, text)
             found += len(problems)
             if fix:
@@ -434,7 +722,7 @@ def check(
 
         return process
 
-    _write_outputs(make_process, files, output, in_place)
+    _write_outputs(make_process, files, output, in_place, output_encoding)
     if found and not fix:
         sys.exit(1)
 
@@ -506,12 +794,19 @@ Examples:
   pinyinize batch --field sentence --replace --tones numbers corpus.jsonl -o out.jsonl
   pinyinize batch sentences.txt -o annotated.txt --jobs 4
   pinyinize batch corpus.jsonl -o out.jsonl --engine dask --scheduler tcp://head:8786
+  cat sentences.txt | pinyinize batch - -o - > annotated.txt
 """
 
 
 @main.command(epilog=BATCH_EXAMPLES)
-@click.argument("input_file", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Output file.")
+@click.argument("input_file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Output file (-: standard output).",
+)
 @click.option(
     "--input-format",
     type=click.Choice(["auto", "jsonl", "text"]),
@@ -552,6 +847,11 @@ Examples:
 @annotation_options
 @user_dict_option("TSV of word<TAB>pinyin.")
 @click.option("--restart", is_flag=True, help="Start afresh, not from an interrupted run.")
+@click.option(
+    "--allow-errors",
+    is_flag=True,
+    help=f"Exit with 0 even when records failed (else {EXIT_BAD_RECORDS}).",
+)
 def batch(
     input_file: str,
     output: str,
@@ -567,19 +867,27 @@ def batch(
     options: AnnotationOptions,
     user_dict: str | None,
     restart: bool,
+    allow_errors: bool,
 ) -> None:
     """Annotate a corpus, one record per line, in order, on all cores.
 
     Each good record gives one output line; bad ones (invalid JSON or UTF-8, no such field,
-    not a string, already annotated) are reported with their line numbers and skipped.  An
-    interrupted run leaves OUTPUT.progress: run the same command again to resume it.
+    not a string, already annotated) are reported with their line numbers and skipped, and
+    the run then exits with 3 (unless --allow-errors).  An interrupted run leaves
+    OUTPUT.progress: run the same command again to resume it.  INPUT_FILE - reads standard
+    input and -o - writes standard output (the output once the run is complete; such a run
+    cannot be resumed).
     """
     with _one_line_errors(output):
         refuse_same_file(output, [(input_file, "the input")])
         others = [(input_file, "the input"), (output, "the output")]
         refuse_same_file(errors_path, others, role="the --errors file")
+    input_name = STDIN_NAME if is_standard_stream(input_file) else input_file
+    _warn_unused_options(options, "text", set())
     settings = BatchSettings(
-        detect_input_format(input_file) if input_format == "auto" else input_format,
+        detect_input_format(None if is_standard_stream(input_file) else input_file)
+        if input_format == "auto"
+        else input_format,
         field,
         None if replace else output_field,
         options,
@@ -589,18 +897,22 @@ def batch(
     try:
         _annotator(user_dict)  # a bad dictionary fails here, once
         cluster = dask_engine(scheduler, workers=jobs) if engine == "dask" else None
-        report = run_batch(
-            input_file,
-            output,
-            settings,
-            errors_path=errors_path,
-            jobs=jobs,
-            chunk_size=chunk_size,
-            engine=cluster,
-            progress_bar=interactive,
-            on_error=None if errors_path else _report_bad_record(input_file),
-            restart=restart,
-        )
+        with _batch_files(input_file, output) as (input_path, output_path):
+            report = run_batch(
+                input_path,
+                output_path,
+                settings,
+                errors_path=errors_path,
+                jobs=jobs,
+                chunk_size=chunk_size,
+                engine=cluster,
+                progress_bar=interactive,
+                on_error=None if errors_path else _report_bad_record(input_name),
+                restart=restart,
+            )
+    except BrokenPipeError:
+        _abandon_stdout()
+        sys.exit(EXIT_BROKEN_PIPE)
     except PinyinizeError as error:
         raise click.ClickException(str(error)) from None
     except KeyboardInterrupt:
@@ -614,6 +926,36 @@ def batch(
             f"({rate:.0f} lines/s)",
             err=True,
         )
+    if report.errors and not allow_errors:
+        click.echo(
+            f"{input_name}: {report.errors} record(s) failed; exit status {EXIT_BAD_RECORDS} "
+            "(--allow-errors: 0)",
+            err=True,
+        )
+        sys.exit(EXIT_BAD_RECORDS)
+
+
+@contextlib.contextmanager
+def _batch_files(input_file: str, output: str) -> Iterator[tuple[str, str]]:
+    """Real files for a batch run, which reads its input twice and builds its output beside
+    the target: standard input is copied into a scratch folder first, and an output to
+    standard output is built there and copied out once the run is complete."""
+    if not (is_standard_stream(input_file) or is_standard_stream(output)):
+        yield input_file, output
+        return
+    with tempfile.TemporaryDirectory(prefix="pinyinize-batch-") as scratch:
+        input_path, output_path = input_file, output
+        if is_standard_stream(input_file):
+            input_path = os.path.join(scratch, "input")
+            with open(input_path, "wb") as copy:
+                shutil.copyfileobj(sys.stdin.buffer, copy)
+        if is_standard_stream(output):
+            output_path = os.path.join(scratch, "output")
+        yield input_path, output_path
+        if is_standard_stream(output):
+            with open(output_path, "rb") as result:
+                shutil.copyfileobj(result, sys.stdout.buffer)
+            sys.stdout.buffer.flush()
 
 
 def _report_bad_record(name: str) -> Callable[[int, str], None]:

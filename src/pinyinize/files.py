@@ -37,7 +37,9 @@ __all__ = [
     "STDOUT_NAME",
     "Write",
     "check_readable",
+    "input_size",
     "is_standard_stream",
+    "open_input",
     "output_stream",
     "publish",
     "read_input",
@@ -73,6 +75,30 @@ def read_input(name: str) -> bytes:
         return Path(name).read_bytes()
     except OSError as error:
         raise InputError(f"{name}: {_reason(error)}") from None
+
+
+@contextlib.contextmanager
+def open_input(name: str) -> Iterator[BinaryIO]:
+    """One input file (``-``: standard input) to read a block at a time; InputError when it
+    cannot be opened."""
+    if is_standard_stream(name):
+        yield sys.stdin.buffer
+        return
+    try:
+        stream = open(name, "rb")  # noqa: SIM115 (closed below, its errors named)
+    except OSError as error:
+        raise InputError(f"{name}: {_reason(error)}") from None
+    with stream:
+        yield stream
+
+
+def input_size(stream: BinaryIO) -> int | None:
+    """The size of a regular file being read, None for a pipe or a terminal."""
+    try:
+        status = os.fstat(stream.fileno())
+    except (OSError, ValueError):  # ValueError: no real file (tests)
+        return None
+    return status.st_size if stat.S_ISREG(status.st_mode) else None
 
 
 def read_inputs(files: tuple[str, ...]) -> Iterator[tuple[str, bytes]]:

@@ -29,7 +29,7 @@ from pinyinize.select import Selector
 from pinyinize.spell import spell
 from pinyinize.tone_rules import ToneRules
 from pinyinize.types import Document
-from pinyinize.userdict import read_user_dictionary
+from pinyinize.userdict import read_user_dictionary, spellings_written
 
 __all__ = ["Annotator", "Stage", "split_into_chunks"]
 
@@ -101,6 +101,7 @@ class Annotator:
     ) -> None:
         # The user dictionary is read now so that its errors surface at construction.
         self._user_words = read_user_dictionary(user_dict) if user_dict is not None else {}
+        self._set_user_spellings(getattr(self._user_words, "spellings", {}))
         # Characters a user word reads: looked up for every group that strip considers.
         self._user_chars = frozenset("".join(self._user_words))
         self._lexicon = lexicon
@@ -117,9 +118,21 @@ class Annotator:
         """
         derived = Annotator(lexicon=self.lexicon)
         derived._user_words = {**self._user_words, **words}
+        derived._set_user_spellings(
+            {
+                **{w: s for w, s in self._user_spellings.items() if w not in words},
+                **getattr(words, "spellings", {}),
+            }
+        )
         derived._user_chars = frozenset("".join(derived._user_words))
         derived._stages = derived._build_stages(self.stages["disambiguate"])
         return derived
+
+    def _set_user_spellings(self, spellings: Mapping[str, str]) -> None:
+        """The user's own spellings of words (see :class:`UserDictionary`), and every way
+        annotate writes them, which strip must take as annotations."""
+        self._user_spellings = dict(spellings)
+        self._spellings_written = spellings_written(spellings)
 
     @property
     def lexicon(self) -> Lexicon:
@@ -164,7 +177,13 @@ class Annotator:
             document = stage(document)
             if not isinstance(document, Document):
                 raise TypeError(f"stage {name!r} returned {type(document).__name__}, not Document")
-        return tone_rules(document)
+        return self._with_user_spellings(tone_rules(document))
+
+    def _with_user_spellings(self, document: Document) -> Document:
+        """The document with the user's own spellings of words, for the renderers."""
+        if not self._user_spellings:
+            return document
+        return document._replace(spellings=self._user_spellings)
 
     def readings(
         self,
@@ -249,13 +268,14 @@ class Annotator:
             refuse_lone_surrogates(original)  # a JSON escape can hold one: annotate never wrote it
             return original
         if kind is Format.INLINE:
-            return strip_inline(text, self._has_reading)
+            return strip_inline(text, self._has_reading, self._spellings_written)
         raise InputError("the pinyin format drops the text; it cannot be stripped")
 
     def find_annotations(self, text: str) -> list[tuple[int, str]]:
         """Offsets and texts of inline pinyin annotations already in ``text`` (``好(hǎo)``)."""
         _require_text(text)
-        return [(m.start(), m.group()) for m in find_inline_annotations(text, self._has_reading)]
+        found = find_inline_annotations(text, self._has_reading, self._spellings_written)
+        return [(m.start(), m.group()) for m in found]
 
     def refuse_annotated(self, text: str) -> None:
         """Raise InputError when ``text`` already has inline pinyin annotations.

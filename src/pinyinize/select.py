@@ -14,6 +14,13 @@ A selection is written as comma-separated criteria (``--annotate level:4,first``
 
 Content criteria are alternatives (``polyphones,rare``: a word with either); ``first``
 then keeps the first occurrence of each.
+
+The annotated span is always a whole word.  A character the segmenter leaves on its own only
+because the lexicon lacks the word it belongs to is a bound morpheme (a part-of-speech tag
+ending in ``g``: 絮 in 云絮); when it or its neighbour is selected, the two are annotated as
+one word (``云絮(yúnxù)``, not ``云絮(xù)``, where the reader cannot tell what the
+parenthesis covers).  The morpheme joins the Han word just before it, else the one just
+after.
 """
 
 from __future__ import annotations
@@ -47,7 +54,7 @@ class Selector:
                     seen.add(token.text)
                 token = token.with_selected(selected)
             tokens.append(token)
-        return Document(document.text, tuple(tokens))
+        return document._replace(tokens=tuple(_join_bound_morphemes(tokens)))
 
     def _needed(self, token: Token) -> bool:
         selection = self._selection
@@ -81,3 +88,52 @@ class Selector:
             if entry is None or not 0 < entry.tgh_index <= rank:
                 return True
         return False
+
+
+def _join_bound_morphemes(tokens: list[Token]) -> list[Token]:
+    """``tokens`` with each bound morpheme joined to its word when either is selected (see
+    the module docstring): the morpheme goes with the adjacent Han word before it, or when
+    there is none, with the one after it."""
+    joined: list[Token] = []
+    loose_morpheme = False  # the last token is a morpheme that found no word before it
+    for token in tokens:
+        previous = joined[-1] if joined else None
+        if previous is not None and _joins(previous, token, loose_morpheme):
+            joined[-1] = _joined(previous, token)
+            loose_morpheme = False
+            continue
+        loose_morpheme = _is_bound_morpheme(token)
+        joined.append(token)
+    return joined
+
+
+def _joins(previous: Token, token: Token, loose_morpheme: bool) -> bool:
+    """Whether ``token`` is annotated as one word with ``previous``."""
+    binds = _is_bound_morpheme(token) or loose_morpheme
+    selected = previous.selected or token.selected
+    return binds and selected and _adjacent_han(previous, token)
+
+
+def _is_bound_morpheme(token: Token) -> bool:
+    """A single character the segmenter tagged as a morpheme (jieba's ``g`` tags: ``ng``,
+    ``vg``, ``zg`` ...): part of a word the lexicon lacks."""
+    pos = token.pos or ""
+    return token.is_han and len(token.text) == 1 and pos.endswith("g")
+
+
+def _adjacent_han(first: Token, second: Token) -> bool:
+    return first.is_han and second.is_han and first.end == second.start
+
+
+def _joined(first: Token, second: Token) -> Token:
+    """One selected word made of two adjacent Han tokens."""
+    head = second if _is_bound_morpheme(first) else first
+    return Token(
+        first.text + second.text,
+        first.start,
+        second.end,
+        True,
+        head.pos,
+        first.syllables + second.syllables,
+        True,
+    )

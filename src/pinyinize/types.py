@@ -9,10 +9,14 @@ is always the token's text.  Readings are numbered (``huan2``); see :mod:`pinyin
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import Enum
+from types import MappingProxyType
 from typing import NamedTuple
 
 __all__ = ["Document", "Source", "Syllable", "Token"]
+
+_NO_SPELLINGS: Mapping[str, str] = MappingProxyType({})
 
 
 class Source(str, Enum):
@@ -92,3 +96,6 @@ class Document(NamedTuple):
 
     text: str
     tokens: tuple[Token, ...] = ()
+    # A user dictionary's own spellings of its words, in tone marks (曾国藩: Zēng Guófān),
+    # written instead of ours where every syllable of the word has the user's reading.
+    spellings: Mapping[str, str] = _NO_SPELLINGS

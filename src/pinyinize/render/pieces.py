@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from pinyinize.orthography import starts_sentence, write_word
 from pinyinize.spell import Tones, spell, spell_word
-from pinyinize.types import Document, Token
+from pinyinize.types import Document, Source, Token
+from pinyinize.userdict import without_tone_marks
 
 __all__ = ["Piece", "pieces"]
 
@@ -35,7 +36,10 @@ def pieces(document: Document, tones: Tones, orthography: bool = False) -> Itera
             yield Piece(token.text, None)
         elif token.annotatable:
             piece = _word_piece(token, tones)
-            if orthography:
+            spelling = _user_spelling(token, document.spellings.get(token.text), tones)
+            if spelling is not None:  # the user's spelling wins, over orthography's too
+                piece = Piece(piece.text, spelling, piece.syllables)
+            elif orthography:
                 written = write_word(token, tones, sentence_start)
                 piece = Piece(piece.text, written, piece.syllables)
             sentence_start = False
@@ -50,6 +54,15 @@ def pieces(document: Document, tones: Tones, orthography: bool = False) -> Itera
         else:
             sentence_start = starts_sentence(token.text, sentence_start)
             yield Piece(token.text, None)
+
+
+def _user_spelling(token: Token, spelling: str | None, tones: Tones) -> str | None:
+    """The user dictionary's spelling of the word, in the styles it can be written in."""
+    if spelling is None or not all(s.source is Source.USER for s in token.syllables):
+        return None  # a tone rule changed a reading: the user's spelling no longer holds
+    if tones is Tones.MARKS:
+        return spelling
+    return without_tone_marks(spelling) if tones is Tones.NONE else None
 
 
 def _word_piece(token: Token, tones: Tones) -> Piece:

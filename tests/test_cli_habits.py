@@ -173,7 +173,11 @@ def test_user_spelling_is_kept_as_written(spelled):
         ({"orthography": True}, "曾国藩(Zēng Guófān)"),
         ({"tones": "none"}, "曾国藩(Zeng Guofan)"),
         ({"tones": "numbers"}, "曾国藩(zeng1guo2fan1)"),
-        ({"format": "ruby"}, "<ruby>曾国藩<rp>(</rp><rt>Zēng Guófān</rt><rp>)</rp></ruby>"),
+        (  # ruby: one syllable over each character, the user's capitals kept
+            {"format": "ruby", "fragment": True},
+            "<ruby>曾<rp>(</rp><rt>Zēng</rt><rp>)</rp>国<rp>(</rp><rt>Guó</rt><rp>)</rp>"
+            "藩<rp>(</rp><rt>fān</rt><rp>)</rp></ruby>",
+        ),
     ],
 )
 def test_user_spelling_in_other_styles(spelled, options, expected):
@@ -340,3 +344,18 @@ def test_strip_stream_of_one_long_line_stays_linear(runner, tmp_path, monkeypatc
         assert (tmp_path / "o.txt").read_text(encoding="utf-8") == unit.replace(
             "(yínháng)", ""
         ) * 8000
+
+
+def test_fragment_flag_gives_the_bare_ruby_and_says_when_it_does_nothing(tmp_path):
+    source = tmp_path / "a.txt"
+    source.write_text("银行\n\n长大了\n", encoding="utf-8")
+    runner = CliRunner()
+    document = runner.invoke(main, ["annotate", "-f", "ruby", str(source)])
+    fragment = runner.invoke(main, ["annotate", "-f", "ruby", "--fragment", str(source)])
+    assert document.stdout.startswith("<!DOCTYPE html>")
+    assert fragment.stdout.startswith("<ruby>银<rp>(</rp><rt>yín</rt>")
+    for result in (document, fragment):
+        stripped = runner.invoke(main, ["strip", "-f", "ruby"], input=result.stdout)
+        assert stripped.stdout == "银行\n\n长大了\n"
+    ignored = runner.invoke(main, ["annotate", "--fragment", str(source)])
+    assert ignored.exit_code == 0 and "--fragment only applies" in ignored.stderr

@@ -327,7 +327,14 @@ _ANNOTATION_OPTIONS = (
     click.option(
         "--per-character",
         is_flag=True,
-        help="Ruby: one reading over each character (other formats: ignored, with a warning).",
+        help="Ruby: each character its own <ruby> (by default a word is one <ruby> with a "
+        "syllable over each character); other formats: ignored, with a warning.",
+    ),
+    click.option(
+        "--fragment",
+        is_flag=True,
+        help="Ruby from plain text: the HTML fragment alone, not a whole styled document "
+        "(other formats: ignored, with a warning).",
     ),
     click.option(
         "--annotate",
@@ -349,7 +356,16 @@ _ANNOTATION_OPTIONS = (
         help="Annotate even text that already has inline pinyin annotations.",
     ),
 )
-_ANNOTATION_FIELDS = ("format", "tones", "mode", "per_character", "select", "orthography", "force")
+_ANNOTATION_FIELDS = (
+    "format",
+    "tones",
+    "mode",
+    "per_character",
+    "fragment",
+    "select",
+    "orthography",
+    "force",
+)
 
 
 def annotation_options(command: Callable[..., None]) -> Callable[..., None]:
@@ -458,6 +474,8 @@ def _warn_unused_options(options: AnnotationOptions, kind: str, warned: set[str]
     format = options.format or DOCUMENT_TYPES[kind].formats[0]
     if options.per_character and format is not Format.RUBY:
         _warn(f"--per-character only applies to ruby; ignored with {format.value}", warned)
+    if options.fragment and (format is not Format.RUBY or kind != "text"):
+        _warn("--fragment only applies to ruby made from plain text; ignored", warned)
     if options.orthography and format is Format.JSON:
         _warn("--orthography writes words; JSON gives syllables: ignored", warned)
 

@@ -388,6 +388,24 @@ def main() -> None:
     """Annotate Chinese text with correct Hanyu Pinyin."""
 
 
+def file_options(user_dict_help: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """The options of a command that reads files and writes one output (or rewrites them
+    in place): the user dictionary, the encodings, -o and --in-place."""
+
+    def add(command: Callable[..., None]) -> Callable[..., None]:
+        for option in (
+            in_place_option,
+            output_option,
+            output_encoding_option,
+            encoding_option,
+            user_dict_option(user_dict_help),
+        ):
+            command = option(command)
+        return command
+
+    return add
+
+
 input_format_option = click.option(
     "--input-format",
     type=click.Choice(["auto", *DOCUMENT_TYPES]),
@@ -401,11 +419,7 @@ input_format_option = click.option(
 @files_argument
 @annotation_options
 @input_format_option
-@user_dict_option("TSV of word<TAB>pinyin whose readings win over everything else.")
-@encoding_option
-@output_encoding_option
-@output_option
-@in_place_option
+@file_options("TSV of word<TAB>pinyin whose readings win over everything else.")
 def annotate(
     files: tuple[str, ...],
     options: AnnotationOptions,
@@ -524,11 +538,7 @@ def _refuse_annotated(annotator: Annotator, name: str, text: str) -> None:
     "[default: ruby for HTML and EPUB, inline for the others].",
 )
 @input_format_option
-@user_dict_option("The user dictionary used to annotate, if any.")
-@encoding_option
-@output_encoding_option
-@output_option
-@in_place_option
+@file_options("The user dictionary used to annotate, if any.")
 def strip(
     files: tuple[str, ...],
     format_: str | None,
@@ -695,11 +705,7 @@ _TEXT_RUBY = re.compile(
 @files_argument
 @click.option("--json", "as_json", is_flag=True, help="Report as JSON (one object per file).")
 @click.option("--fix", is_flag=True, help="Write the text with every problem fixed instead.")
-@user_dict_option("Readings that win, as for annotate.")
-@encoding_option
-@output_encoding_option
-@output_option
-@in_place_option
+@file_options("Readings that win, as for annotate.")
 def check(
     files: tuple[str, ...],
     as_json: bool,

@@ -244,6 +244,21 @@ _LOOKED_UP_OR_CHOSEN = frozenset({Source.WORD, Source.MODEL})
 _LOOKED_UP = frozenset({Source.WORD})
 
 
+def _replace_syllables(
+    tokens: list[Token], replacements: Callable[[Token], dict[int, Syllable]]
+) -> bool:
+    """Put in each token the syllables ``replacements`` gives for it (by index, in place in
+    ``tokens``); returns whether any token changed."""
+    changed = False
+    for number, token in enumerate(tokens):
+        replaced = replacements(token)
+        if replaced:
+            syllables = tuple(replaced.get(i, s) for i, s in enumerate(token.syllables))
+            tokens[number] = token.with_syllables(syllables)
+            changed = True
+    return changed
+
+
 class ToneRules:
     """The tone-rule stage for one mode: Document → Document.
 
@@ -278,13 +293,13 @@ class ToneRules:
     def _lexical_neutral_tones(self, tokens: list[Token]) -> bool:
         """Write a word's lexical neutral tones where look-up or the model read the same
         syllable with a full tone; user readings stay.  Returns whether a token changed."""
-        changed = False
-        for number, token in enumerate(tokens):
+
+        def lightened(token: Token) -> dict[int, Syllable]:
             if not token.is_han or len(token.syllables) < 2:
-                continue
-            syllables = token.syllables
+                return {}
+            found = {}
             for index, light, sources in self._light_syllables(token.text):
-                syllable = syllables[index]
+                syllable = token.syllables[index]
                 reading = syllable.reading
                 if (
                     syllable.source in sources
@@ -292,12 +307,10 @@ class ToneRules:
                     and reading != light
                     and reading[:-1] == light[:-1]
                 ):
-                    lightened = _lightened(syllable, light)
-                    syllables = (*syllables[:index], lightened, *syllables[index + 1 :])
-            if syllables is not token.syllables:
-                tokens[number] = token.with_syllables(syllables)
-                changed = True
-        return changed
+                    found[index] = _lightened(syllable, light)
+            return found
+
+        return _replace_syllables(tokens, lightened)
 
     def _light_syllables(self, word: str) -> tuple[LightSyllable, ...]:
         """The neutral syllables of the word that gives ``word``'s characters their readings,
@@ -336,20 +349,17 @@ class ToneRules:
         """Give each neutral syllable the full tone of the same syllable among its character's
         readings (弟弟 di4 di5 → di4 di4), unless the neutral tone is the character's own
         (``OWN_NEUTRAL``) or the reading is the user's.  Returns whether a token changed."""
-        changed = False
-        for number, token in enumerate(tokens):
+
+        def retoned(token: Token) -> dict[int, Syllable]:
             if not token.is_han:
-                continue
-            syllables = token.syllables
-            for index, syllable in enumerate(token.syllables):
-                full = self._full_tone(syllable)
-                if full is not None:
-                    retoned = _retoned(syllable, full)
-                    syllables = (*syllables[:index], retoned, *syllables[index + 1 :])
-            if syllables is not token.syllables:
-                tokens[number] = token.with_syllables(syllables)
-                changed = True
-        return changed
+                return {}
+            return {
+                index: _retoned(syllable, full)
+                for index, syllable in enumerate(token.syllables)
+                if (full := self._full_tone(syllable)) is not None
+            }
+
+        return _replace_syllables(tokens, retoned)
 
     def _full_tone(self, syllable: Syllable) -> str | None:
         reading = syllable.reading

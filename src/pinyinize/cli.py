@@ -158,19 +158,17 @@ def _encoding(_context: click.Context, _parameter: click.Parameter, value: str) 
     return value
 
 
-encoding_option = click.option(
+def _encoding_option(name: str, help: str) -> Callable[[Any], Any]:
+    return click.option(name, default=UTF_8, show_default=True, callback=_encoding, help=help)
+
+
+encoding_option = _encoding_option(
     "--encoding",
-    default=UTF_8,
-    show_default=True,
-    callback=_encoding,
-    help="Encoding of the inputs: gb18030, gbk, big5, utf-16 (with its byte order mark)...",
+    "Encoding of the inputs: gb18030, gbk, big5, utf-16 (with its byte order mark)...",
 )
-output_encoding_option = click.option(
+output_encoding_option = _encoding_option(
     "--output-encoding",
-    default=UTF_8,
-    show_default=True,
-    callback=_encoding,
-    help="Encoding of the output (UTF-8 whatever the input's encoding, unless given).",
+    "Encoding of the output (UTF-8 whatever the input's encoding, unless given).",
 )
 
 
@@ -234,28 +232,24 @@ def _refuse_lost_files(files: tuple[str, ...], output: str | None, in_place: boo
 
 
 def _write_outputs(
-    make_process: Callable[[], Process],
-    files: tuple[str, ...],
-    output: str | None,
-    in_place: bool = False,
-    output_encoding: str = UTF_8,
+    make_process: Callable[[], Process], files: tuple[str, ...], io: FileSettings
 ) -> None:
-    """Process each input into the output, or with ``in_place`` back into its own file.
+    """Process each input into the output, or with ``io.in_place`` back into its own file.
 
-    The output file is replaced only after every input was read and processed; with
-    ``in_place`` each file is replaced on its own, and only when its content changes.
+    The output file is replaced only after every input was read and processed; in place,
+    each file is replaced on its own, and only when its content changes.
     """
-    with _one_line_errors(output):
-        _refuse_lost_files(files, output, in_place)
+    with _one_line_errors(io.output):
+        _refuse_lost_files(files, io.output, io.in_place)
         process = make_process()
-        if in_place:
+        encode = _encoder(io.output_encoding)
+        if io.in_place:
             for name, data in read_inputs(files):
-                result = _encoder(output_encoding)(process(name, data))
+                result = encode(process(name, data))
                 if result != data:
                     write_atomically(name, result)
             return
-        encode = _encoder(output_encoding)
-        with output_stream(output) as write:
+        with output_stream(io.output) as write:
             for name, data in read_inputs(files):
                 write(encode(process(name, data)))
 
@@ -388,11 +382,29 @@ def main() -> None:
     """Annotate Chinese text with correct Hanyu Pinyin."""
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class FileSettings:
+    """Where a command reads and writes: the options :func:`file_options` adds."""
+
+    user_dict: str | None
+    encoding: str
+    output_encoding: str
+    output: str | None
+    in_place: bool
+
+
 def file_options(user_dict_help: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
     """The options of a command that reads files and writes one output (or rewrites them
-    in place): the user dictionary, the encodings, -o and --in-place."""
+    in place): the user dictionary, the encodings, -o and --in-place; the command gets them
+    as one FileSettings in its ``io`` argument."""
 
     def add(command: Callable[..., None]) -> Callable[..., None]:
+        @functools.wraps(command)
+        def with_files(**values: Any) -> None:
+            fields = [field.name for field in dataclasses.fields(FileSettings)]
+            command(io=FileSettings(**{name: values.pop(name) for name in fields}), **values)
+
+        decorated: Callable[..., None] = with_files
         for option in (
             in_place_option,
             output_option,
@@ -400,8 +412,8 @@ def file_options(user_dict_help: str) -> Callable[[Callable[..., None]], Callabl
             encoding_option,
             user_dict_option(user_dict_help),
         ):
-            command = option(command)
-        return command
+            decorated = option(decorated)
+        return decorated
 
     return add
 
@@ -424,11 +436,7 @@ def annotate(
     files: tuple[str, ...],
     options: AnnotationOptions,
     input_format: str,
-    user_dict: str | None,
-    encoding: str,
-    output_encoding: str,
-    output: str | None,
-    in_place: bool,
+    io: FileSettings,
 ) -> None:
     """Annotate FILES (or standard input) with pinyin.
 
@@ -437,13 +445,13 @@ def annotate(
     """
 
     def make_process() -> Process:
-        annotator = _annotator(user_dict)
+        annotator = _annotator(io.user_dict)
         warned: set[str] = set()
 
         def process(name: str, data: bytes) -> bytes:
             kind = _document_type(name, input_format)
             _warn_unused_options(options, kind, warned)
-            data = _text_input(data, name, kind, encoding)
+            data = _text_input(data, name, kind, io.encoding)
             checked = options
             if kind == "text" and not options.force:
                 # Plain text says where it is annotated as file:line:column, with a hint.
@@ -455,7 +463,7 @@ def annotate(
 
         return process
 
-    _write_outputs(make_process, files, output, in_place, output_encoding)
+    _write_outputs(make_process, files, io)
 
 
 def _shows_progress(kind: str, options: AnnotationOptions, size: int) -> bool:
@@ -543,11 +551,7 @@ def strip(
     files: tuple[str, ...],
     format_: str | None,
     input_format: str,
-    user_dict: str | None,
-    encoding: str,
-    output_encoding: str,
-    output: str | None,
-    in_place: bool,
+    io: FileSettings,
 ) -> None:
     """Remove pinyin annotations written by `pinyinize annotate`, giving back the text.
 
@@ -556,16 +560,17 @@ def strip(
     stderr (the exit status stays 0: stripping is safe to repeat).
     """
     options = AnnotationOptions(format=Format(format_) if format_ else None)
-    if not in_place and format_ in (None, Format.INLINE.value) and _all_text(files, input_format):
-        _stream_strip(files, user_dict, encoding, output_encoding, output)
+    inline = format_ in (None, Format.INLINE.value)
+    if not io.in_place and inline and _all_text(files, input_format):
+        _stream_strip(files, io)
         return
 
     def make_process() -> Process:
-        annotator = _annotator(user_dict)
+        annotator = _annotator(io.user_dict)
 
         def process(name: str, data: bytes) -> bytes:
             kind = _document_type(name, input_format)
-            data = _text_input(data, name, kind, encoding)
+            data = _text_input(data, name, kind, io.encoding)
             stripped = _transform(name, strip_document, data, annotator, options, kind)
             if stripped == data and kind == "html" and format_ is None:
                 stripped = _strip_text_ruby(name, data, annotator)
@@ -575,7 +580,7 @@ def strip(
 
         return process
 
-    _write_outputs(make_process, files, output, in_place, output_encoding)
+    _write_outputs(make_process, files, io)
 
 
 def _all_text(files: tuple[str, ...], input_format: str) -> bool:
@@ -590,23 +595,17 @@ _STREAM_BLOCK = 1 << 20
 PROGRESS_BYTES = 4 << 20
 
 
-def _stream_strip(
-    files: tuple[str, ...],
-    user_dict: str | None,
-    encoding: str,
-    output_encoding: str,
-    output: str | None,
-) -> None:
+def _stream_strip(files: tuple[str, ...], io: FileSettings) -> None:
     """`strip` of inline annotations in plain text, one block of lines at a time."""
-    with _one_line_errors(output):
-        _refuse_lost_files(files, output, False)
-        annotator = _annotator(user_dict)
-        encode = _encoder(output_encoding)
-        with output_stream(output) as write:
+    with _one_line_errors(io.output):
+        _refuse_lost_files(files, io.output, False)
+        annotator = _annotator(io.user_dict)
+        encode = _encoder(io.output_encoding)
+        with output_stream(io.output) as write:
             for name in files or (STANDARD_STREAM,):
                 shown = STDIN_NAME if is_standard_stream(name) else name
                 with open_input(name) as stream:
-                    changed = _strip_stream(shown, stream, annotator, encoding, write, encode)
+                    changed = _strip_stream(shown, stream, annotator, io.encoding, write, encode)
                 if not changed:
                     click.echo(f"{shown}: no pinyin annotations found; nothing stripped", err=True)
 
@@ -710,11 +709,7 @@ def check(
     files: tuple[str, ...],
     as_json: bool,
     fix: bool,
-    user_dict: str | None,
-    encoding: str,
-    output_encoding: str,
-    output: str | None,
-    in_place: bool,
+    io: FileSettings,
 ) -> None:
     """Check the pinyin annotations already in FILES (inline 词(cí) and HTML ruby).
 
@@ -723,16 +718,16 @@ def check(
     and a fix.  Exits with 1 when it finds a problem (0 with --fix, which writes the fixed
     text and reports on stderr; --fix --in-place rewrites each file).
     """
-    if in_place and not fix:
+    if io.in_place and not fix:
         raise UsageError("--in-place needs --fix (check rewrites files only to fix them)")
     found = 0
 
     def make_process() -> Process:
-        annotator = _annotator(user_dict)
+        annotator = _annotator(io.user_dict)
 
         def process(name: str, data: bytes) -> str:
             nonlocal found
-            text = _decode(data, name, encoding)
+            text = _decode(data, name, io.encoding)
             problems = find_problems(annotator, text)
             found += len(problems)
             if fix:
@@ -746,7 +741,7 @@ def check(
 
         return process
 
-    _write_outputs(make_process, files, output, in_place, output_encoding)
+    _write_outputs(make_process, files, io)
     if found and not fix:
         sys.exit(1)
 

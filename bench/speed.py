@@ -1,31 +1,36 @@
-"""Start-up cost, memory and steady-state throughput of pinyinize next to its peers.
+"""Start-up cost, memory and throughput of pinyinize next to its peers, in one run.
 
-Why: users feel import time and the first call (a CLI run, a serverless function, a test
-suite) as much as throughput, and memory decides whether a worker fits.  Each number is taken
-in fresh processes so nothing is cached from an earlier measurement:
+Why: users feel start-up (a CLI run, a serverless function, a test suite) as much as
+throughput, and memory decides whether a worker fits.  Every number comes from fresh
+processes, so nothing is cached from an earlier measurement:
 
-* import time and first-call time (the first ``readings()``-style call, including any data
-  load), peak RSS right after the first call, and
-* throughput on the CPP test sentences (markers removed) joined with newlines into one text:
-  once as one string ("text") and once calling per sentence ("lines"), best of
-  ``--repeats`` passes.
+* start-up: wall time of a whole process that imports the library, converts one sentence
+  and exits (median of ``--startup-runs`` processes);
+* RSS after load: peak resident memory right after that first call;
+* throughput sentence by sentence ("lines": one call per CPP test sentence) and on one long
+  text ("text": the CPP test sentences repeated to ``--chars`` characters, one call), best
+  of ``--repeats`` passes; then RSS after that long text;
+* for pinyinize, the traced peak memory of ``Annotator.analyze()`` and of ``readings()`` on
+  the first ``--analyze-chars`` characters (issue 14: analyze must stay within 2× readings).
 
-Every system is measured ``--runs`` times, each in a new process
-(``bench/speed_probe.py`` for Python, ``bench/pinyin_pro.mjs --speed`` for pinyin-pro), and
-the median of the runs is shown.  The last row gives pinyinize / pypinyin for each column
-(below 1 is better for time and memory, above 1 is better for throughput).
+pinyin-pro is timed with its fastest call, ``pinyin(text, {type: 'array'})``.  The
+measurement processes are ``bench/speed_probe.py`` (Python) and ``bench/pinyin_pro.mjs
+--speed`` (node); ``--runs`` of them per system, median shown.  Ratio rows give each system /
+pypinyin (below 1 is better for time and memory, above 1 for throughput).
 
-Example: ``python bench/speed.py --runs 1 --repeats 1 --systems pinyinize pypinyin``
+Example: ``python bench/speed.py --systems pinyinize pypinyin --chars 200000``
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import metadata
@@ -37,7 +42,21 @@ BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 SYSTEM_NAMES = ["pinyinize", "pypinyin", "pinyin-pro", "g2pM"]
 DISTRIBUTIONS = {"pinyinize": "pinyinize", "pypinyin": "pypinyin", "g2pM": "g2pm"}
+MODULES = {"pinyinize": "pinyinize", "pypinyin": "pypinyin", "g2pM": "g2pM"}
 G2PM_NOTE = "g2pM is a sentence model, so it is only called per sentence (no text column)."
+BASELINE = "pypinyin"
+
+# Run in a fresh process: the traced peak of one call, after the lexicon and model are loaded.
+PEAK_PROBE = """
+import json, sys, tracemalloc
+from pinyinize import Annotator
+text = open(sys.argv[2], encoding="utf-8").read()
+annotator = Annotator()
+annotator.readings("他还了书")
+tracemalloc.start()
+getattr(annotator, sys.argv[1])(text)
+print(json.dumps(tracemalloc.get_traced_memory()[1]))
+"""
 
 
 @dataclass(frozen=True)
@@ -45,16 +64,13 @@ class Measurement:
     """Medians over the runs of one system."""
 
     system: str
-    import_s: float
-    first_call_s: float
-    max_rss_mib: float
+    start_up_s: float
+    rss_load_mib: float
+    rss_text_mib: float
+    text_chars: int
     text_chars_per_s: float | None
     lines_chars_per_s: float
-
-    @property
-    def start_up_s(self) -> float:
-        """What a one-shot user waits for: some libraries load at import, others on first use."""
-        return self.import_s + self.first_call_s
+    version: str
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -65,8 +81,16 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         default=REPO.parent / "shared" / "data" / "cpp" / "test.sent",
         help="sentences to time (.sent markers are removed); default CPP test",
     )
-    parser.add_argument("--runs", type=int, default=3, help="fresh processes per system")
-    parser.add_argument("--repeats", type=int, default=2, help="timed passes per process")
+    parser.add_argument("--chars", type=int, default=1_000_000, help="length of the long text")
+    parser.add_argument("--runs", type=int, default=1, help="measuring processes per system")
+    parser.add_argument("--startup-runs", type=int, default=5, help="start-up processes")
+    parser.add_argument("--repeats", type=int, default=1, help="timed passes per process")
+    parser.add_argument(
+        "--analyze-chars",
+        type=int,
+        default=300_000,
+        help="text length for the analyze()/readings() peak memory check; 0 skips it",
+    )
     parser.add_argument(
         "--systems", nargs="+", choices=SYSTEM_NAMES, default=SYSTEM_NAMES, metavar="SYSTEM"
     )
@@ -74,149 +98,194 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def write_text(source: Path, directory: Path) -> Path:
-    """The sentences of ``source``, markers removed, joined with newlines, in one file."""
+def write_texts(source: Path, directory: Path, chars: int) -> tuple[Path, Path]:
+    """The sentences of ``source`` (markers removed) one per line, and the same text repeated
+    and cut to ``chars`` characters: the long text."""
     lines = source.read_text(encoding="utf-8").splitlines()
-    path = directory / "text.txt"
-    path.write_text("\n".join(line.replace("\u2581", "") for line in lines), encoding="utf-8")
-    return path
+    sentences = "\n".join(line.replace("\u2581", "") for line in lines)
+    copies = -(-chars // (len(sentences) + 1))
+    lines_path, text_path = directory / "lines.txt", directory / "text.txt"
+    lines_path.write_text(sentences, encoding="utf-8")
+    text_path.write_text("\n".join([sentences] * copies)[:chars], encoding="utf-8")
+    return text_path, lines_path
 
 
-def probe_command(system: str, text: Path, repeats: int) -> list[str]:
+def python_probe(system: str, *args: str) -> list[str]:
+    return [sys.executable, str(BENCH / "speed_probe.py"), system, *args]
+
+
+def probe_command(system: str, text: Path, lines: Path, repeats: int) -> list[str]:
     if system == "pinyin-pro":
-        return [PinyinPro.node(), str(PinyinPro.script), "--speed", str(text), str(repeats)]
-    return [sys.executable, str(BENCH / "speed_probe.py"), system, str(text), str(repeats)]
+        node = [PinyinPro.node(), str(PinyinPro.script)]
+        return [*node, "--speed", str(text), str(lines), str(repeats)]
+    return python_probe(system, str(text), str(lines), str(repeats))
 
 
-def probe(command: Sequence[str]) -> dict:
+def startup_command(system: str) -> list[str]:
+    if system == "pinyin-pro":
+        return [PinyinPro.node(), str(PinyinPro.script), "--startup"]
+    return python_probe(system, "--startup")
+
+
+def run_json(command: Sequence[str]) -> object:
     completed = subprocess.run(command, capture_output=True, text=True, check=False)
     if completed.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed:\n{completed.stderr[-2000:]}")
     return json.loads(completed.stdout.strip().splitlines()[-1])
 
 
-def measure(system: str, text: Path, runs: int, repeats: int) -> tuple[Measurement, str | None]:
-    """Median of ``runs`` fresh-process probes; also returns the version a probe reported."""
+def start_up_s(system: str, runs: int) -> float:
+    """Median wall time of a process that imports, converts one sentence and exits."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(startup_command(system), capture_output=True, check=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def measure(system: str, texts: tuple[Path, Path], args: argparse.Namespace) -> Measurement:
     results = []
-    for run in range(runs):
-        print(f"{system}: run {run + 1}/{runs} ...", file=sys.stderr)
-        results.append(probe(probe_command(system, text, repeats)))
+    for run in range(args.runs):
+        print(f"{system}: run {run + 1}/{args.runs} ...", file=sys.stderr)
+        result = run_json(probe_command(system, *texts, args.repeats))
+        assert isinstance(result, dict)
+        results.append(result)
 
     def median(key: str) -> float:
         return statistics.median(float(result[key]) for result in results)
 
-    chars = results[0]["chars"]
-    text_s = None if results[0]["text_s"] is None else median("text_s")
-    measurement = Measurement(
+    first = results[0]
+    chars = first["text_chars"]
+    return Measurement(
         system=system,
-        import_s=median("import_s"),
-        first_call_s=median("first_call_s"),
-        max_rss_mib=median("max_rss_kib") / 1024,
-        text_chars_per_s=None if text_s is None else chars / text_s,
-        lines_chars_per_s=chars / median("lines_s"),
+        start_up_s=start_up_s(system, args.startup_runs),
+        rss_load_mib=median("max_rss_kib") / 1024,
+        rss_text_mib=median("rss_after_text_kib") / 1024,
+        text_chars=int(first["text_chars"]),
+        text_chars_per_s=None if first["text_s"] is None else chars / median("text_s"),
+        lines_chars_per_s=first["lines_chars"] / median("lines_s"),
+        version=first.get("version") or metadata.version(DISTRIBUTIONS[system]),
     )
-    return measurement, results[0].get("version")
 
 
-def bare_rss_mib(systems: Sequence[str]) -> str:
-    """Peak RSS of an interpreter that imports nothing, to read the RSS column against."""
-    code = "import resource; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
-    python = int(
-        subprocess.run(
-            [sys.executable, "-c", code], capture_output=True, text=True, check=True
-        ).stdout
+def analyze_peak_line(text: Path, chars: int, directory: Path) -> str:
+    """Traced peak of analyze() and readings() on the first ``chars`` characters."""
+    piece = directory / "analyze.txt"
+    piece.write_text(text.read_text(encoding="utf-8")[:chars], encoding="utf-8")
+    peaks = {}
+    for method in ("analyze", "readings"):
+        print(f"pinyinize: {method}() peak on {chars:,} chars ...", file=sys.stderr)
+        peak = run_json([sys.executable, "-c", PEAK_PROBE, method, str(piece)])
+        assert isinstance(peak, int)
+        peaks[method] = peak / 2**20
+    ratio = peaks["analyze"] / peaks["readings"]
+    return (
+        f"pinyinize peak traced memory on {chars:,} chars (one call, after loading): "
+        f"analyze() {peaks['analyze']:.1f} MiB, readings() {peaks['readings']:.1f} MiB, "
+        f"ratio {ratio:.2f} (issue 14 asks ≤ 2)."
     )
-    parts = [f"python {python / 1024:.1f} MiB"]
-    if "pinyin-pro" in systems:
-        node_code = "console.log(process.resourceUsage().maxRSS)"
-        node = int(
-            subprocess.run(
-                [PinyinPro.node(), "-e", node_code], capture_output=True, text=True, check=True
-            ).stdout
-        )
-        parts.append(f"node {node / 1024:.1f} MiB")
-    return "Bare interpreter peak RSS: " + ", ".join(parts)
 
 
 def _rate(value: float | None) -> str:
     return "—" if value is None else f"{value:,.0f}"
 
 
+def _ratio(a: float | None, b: float | None) -> str:
+    return "—" if a is None or b is None or b == 0 else f"{a / b:.2f}x"
+
+
 def table(measurements: Sequence[Measurement]) -> str:
+    chars = measurements[0].text_chars if measurements else 0
     lines = [
-        "| system | import ms | first call ms | import + first call ms "
-        "| RSS after first call MiB | text chars/s | lines chars/s |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| system | start-up ms (process + import + first call) | RSS after load MiB "
+        f"| RSS after {chars:,} chars MiB | text chars/s | lines chars/s |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
     ]
     for m in measurements:
         lines.append(
-            f"| {m.system} | {m.import_s * 1000:.1f} | {m.first_call_s * 1000:.1f} "
-            f"| {m.start_up_s * 1000:.1f} | {m.max_rss_mib:.1f} | {_rate(m.text_chars_per_s)} "
+            f"| {m.system} | {m.start_up_s * 1000:.0f} | {m.rss_load_mib:.1f} "
+            f"| {m.rss_text_mib:.1f} | {_rate(m.text_chars_per_s)} "
             f"| {_rate(m.lines_chars_per_s)} |"
         )
-    ratio = ratio_row(measurements)
-    if ratio:
-        lines.append(ratio)
+    peer = next((m for m in measurements if m.system == BASELINE), None)
+    for m in measurements if peer else ():
+        if m is not peer and peer is not None:
+            lines.append(
+                f"| {m.system} / {BASELINE} | {_ratio(m.start_up_s, peer.start_up_s)} "
+                f"| {_ratio(m.rss_load_mib, peer.rss_load_mib)} "
+                f"| {_ratio(m.rss_text_mib, peer.rss_text_mib)} "
+                f"| {_ratio(m.text_chars_per_s, peer.text_chars_per_s)} "
+                f"| {_ratio(m.lines_chars_per_s, peer.lines_chars_per_s)} |"
+            )
     return "\n".join(lines)
 
 
-def ratio_row(measurements: Sequence[Measurement]) -> str | None:
-    """pinyinize / pypinyin for every column, or None without both."""
-    by_name = {m.system: m for m in measurements}
-    ours, peer = by_name.get("pinyinize"), by_name.get("pypinyin")
-    if ours is None or peer is None:
-        return None
-
-    def ratio(a: float | None, b: float | None) -> str:
-        return "—" if a is None or b is None or b == 0 else f"{a / b:.2f}x"
-
-    return (
-        f"| pinyinize / pypinyin | {ratio(ours.import_s, peer.import_s)} "
-        f"| {ratio(ours.first_call_s, peer.first_call_s)} "
-        f"| {ratio(ours.start_up_s, peer.start_up_s)} "
-        f"| {ratio(ours.max_rss_mib, peer.max_rss_mib)} "
-        f"| {ratio(ours.text_chars_per_s, peer.text_chars_per_s)} "
-        f"| {ratio(ours.lines_chars_per_s, peer.lines_chars_per_s)} |"
-    )
+def bare_line(systems: Sequence[str]) -> str:
+    """Start-up and peak RSS of interpreters that import nothing, to read the table against."""
+    commands = {"python": [sys.executable, "-c", "pass"]}
+    if "pinyin-pro" in systems:
+        commands["node"] = [PinyinPro.node(), "-e", "0"]
+    parts = []
+    for name, command in commands.items():
+        start = time.perf_counter()
+        subprocess.run(command, check=True)
+        parts.append(f"{name} {(time.perf_counter() - start) * 1000:.0f} ms")
+    return "Bare interpreter start-up: " + ", ".join(parts) + "."
 
 
-def python_version(system: str) -> str:
-    return metadata.version(DISTRIBUTIONS[system])
+def available(systems: Sequence[str]) -> list[str]:
+    """The systems installed here; the others are skipped with a message (bench/README.md
+    says how to install them)."""
+    found = []
+    for system in systems:
+        try:
+            if system == "pinyin-pro":
+                PinyinPro.node()
+            elif importlib.util.find_spec(MODULES[system]) is None:
+                raise SystemUnavailable(f"{system} is not installed: skipped")
+        except SystemUnavailable as reason:
+            print(reason, file=sys.stderr)
+            continue
+        found.append(system)
+    return found
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     if not args.text.is_file():
         raise SystemExit(f"no such file {args.text}")
-    systems = list(args.systems)
-    if "pinyin-pro" in systems:
-        try:
-            PinyinPro.node()
-        except SystemUnavailable as reason:
-            print(reason, file=sys.stderr)
-            systems.remove("pinyin-pro")
+    systems = available(args.systems)
     measurements = []
-    versions = {}
-    with tempfile.TemporaryDirectory() as directory:
-        text = write_text(args.text, Path(directory))
+    notes = []
+    with tempfile.TemporaryDirectory() as scratch:
+        directory = Path(scratch)
+        texts = write_texts(args.text, directory, args.chars)
         for system in systems:
-            measurement, version = measure(system, text, args.runs, args.repeats)
-            measurements.append(measurement)
-            versions[system] = version or python_version(system)
-        chars = len(text.read_text(encoding="utf-8"))
+            measurements.append(measure(system, texts, args))
+        if args.analyze_chars and "pinyinize" in systems:
+            notes.append(analyze_peak_line(texts[0], args.analyze_chars, directory))
     report = "\n\n".join(
         [
             table(measurements),
-            f"Text: {args.text.name}, {chars:,} chars; median of {args.runs} fresh processes, "
-            f"best of {args.repeats} passes each." + (f" {G2PM_NOTE}" if "g2pM" in systems else ""),
-            bare_rss_mib(systems),
-            "Versions: " + ", ".join(f"{name} {version}" for name, version in versions.items()),
+            f"Text: {args.text.name} sentences ({_rate(lines_chars(args.text))} chars) one "
+            f"call per line, and repeated to {args.chars:,} chars for one call; "
+            f"median of {args.runs} process(es), best of {args.repeats} pass(es) each; "
+            f"start-up median of {args.startup_runs} processes. pinyin-pro: "
+            "`pinyin(text, {type: 'array'})`." + (f" {G2PM_NOTE}" if "g2pM" in systems else ""),
+            *notes,
+            bare_line(systems),
+            "Versions: " + ", ".join(f"{m.system} {m.version}" for m in measurements),
         ]
     )
     print(report)
     if args.output:
         args.output.write_text(report + "\n", encoding="utf-8")
     return 0
+
+
+def lines_chars(source: Path) -> float:
+    return len(source.read_text(encoding="utf-8").replace("\u2581", ""))
 
 
 if __name__ == "__main__":

@@ -1,6 +1,8 @@
 """Measure one Python system in this (fresh) process; bench/speed.py runs it as a subprocess.
 
-Usage: ``python bench/speed_probe.py SYSTEM TEXT_FILE REPEATS``; prints one JSON object.
+Usage: ``python bench/speed_probe.py SYSTEM TEXT_FILE LINES_FILE REPEATS`` prints one JSON
+object; ``python bench/speed_probe.py SYSTEM --startup`` imports, makes the first call and
+exits (``speed.py`` times that whole process: start-up as a CLI user feels it).
 
 Why a separate file: import time is only honest in a process that has imported nothing the
 library might share (json, re, numpy, ...).  So this module imports just ``sys`` and ``time``
@@ -12,8 +14,9 @@ Measured, in order:
 * ``first_call_s``  the first conversion of a short sentence, which is where pinyinize loads
   its lexicon and g2pM builds its model (pypinyin loads its dictionaries at import);
 * ``max_rss_kib``   peak resident memory right after that first call (``ru_maxrss``);
-* ``text_s``        best of REPEATS passes over the whole file as one string;
-* ``lines_s``       best of REPEATS passes calling once per line.
+* ``lines_s``       best of REPEATS passes over LINES_FILE calling once per line;
+* ``text_s``        best of REPEATS passes over TEXT_FILE (about 1M characters) as one string;
+* ``rss_after_text_kib``  peak resident memory after those passes.
 
 g2pM is a sentence model (one LSTM pass over its input), so for it "the whole file" is also
 fed line by line and ``text_s`` is left out.
@@ -80,28 +83,42 @@ def best_of(repeats: int, work: Callable[[], object]) -> float:
     return best
 
 
+def rss_kib() -> int:
+    """Peak resident memory of this process so far (``ru_maxrss``, KiB on Linux)."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
 def main() -> None:
-    name, text_path, repeats = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    name = sys.argv[1]
     start = time.perf_counter()
     convert = IMPORTERS[name]()
     imported = time.perf_counter()
     convert(SAMPLE)
     first = time.perf_counter()
+    if sys.argv[2] == "--startup":  # speed.py times this whole process from outside
+        return
+    text_path, lines_path, repeats = sys.argv[2], sys.argv[3], int(sys.argv[4])
 
     import json
-    import resource
 
-    max_rss_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    after_load = rss_kib()
     with open(text_path, encoding="utf-8") as handle:
         text = handle.read()
-    lines = text.split("\n")
+    with open(lines_path, encoding="utf-8") as handle:
+        lines = handle.read().split("\n")
+    lines_s = best_of(repeats, lambda: [convert(line) for line in lines])
+    text_s = None if name == "g2pM" else best_of(repeats, lambda: convert(text))
     result: dict[str, float | int | None] = {
         "import_s": imported - start,
         "first_call_s": first - imported,
-        "max_rss_kib": max_rss_kib,
-        "chars": len(text),
-        "text_s": None if name == "g2pM" else best_of(repeats, lambda: convert(text)),
-        "lines_s": best_of(repeats, lambda: [convert(line) for line in lines]),
+        "max_rss_kib": after_load,
+        "text_chars": len(text),
+        "text_s": text_s,
+        "rss_after_text_kib": rss_kib(),
+        "lines_chars": sum(map(len, lines)) + len(lines) - 1,
+        "lines_s": lines_s,
     }
     print(json.dumps(result))
 

@@ -54,7 +54,7 @@ from pinyinize.disambiguate.features import (
     find_targets,
     prior_shares,
 )
-from pinyinize.disambiguate.model import FORMAT_VERSION, ContextModel, sha256_file
+from pinyinize.disambiguate.model import FORMAT_VERSION, ContextModel, sha256_file, table_path
 from pinyinize.disambiguate.prior import FrequencyPrior
 from pinyinize.lexicon import Lexicon
 from pinyinize.pipeline import Annotator
@@ -463,9 +463,10 @@ def write_model(
     output: Path = OUTPUT,
 ) -> None:
     rows = sorted((c, r, n) for c, by in prior_counts.items() for r, n in by.items())
+    # The table apart, uncompressed, so that it can be memory-mapped (model.table_path).
+    np.save(table_path(output), weights.astype(np.float16), allow_pickle=False)
     np.savez_compressed(
         output,
-        weights=weights.astype(np.float16),
         prior_chars=np.array([c for c, _, _ in rows]),
         prior_readings=np.array([r for _, r, _ in rows]),
         prior_counts=np.array([n for _, _, n in rows], dtype=np.int32),
@@ -494,6 +495,7 @@ def write_model(
             "seed": SEED,
         },
         "sha256": sha256_file(output),
+        "weights_sha256": sha256_file(table_path(output)),
         "sources": {
             "cpp": {
                 "licence": "Apache-2.0",
@@ -555,20 +557,28 @@ def prune_scope(
     return pruned, report
 
 
+def model_arrays(path: Path) -> dict[str, np.ndarray]:
+    """Every array of the model at ``path``: the npz's and the weight table (``weights``)."""
+    with np.load(path, allow_pickle=False) as arrays:
+        found = {name: arrays[name] for name in arrays.files}
+    table = table_path(path)
+    if table.exists():
+        found["weights"] = np.load(table, allow_pickle=False)
+    return found
+
+
 def check_weights(*model: Any) -> int:
     """Write the retrained model to a scratch folder and compare its arrays with the packaged
     ones: the committed weights must be what this script makes from the data."""
     with tempfile.TemporaryDirectory() as scratch:
         fresh = Path(scratch) / "model.npz"
         write_model(*model, output=fresh)
-        with np.load(fresh, allow_pickle=False) as new, np.load(OUTPUT, allow_pickle=False) as old:
-            stale = [
-                name
-                for name in sorted(set(new.files) | set(old.files))
-                if name not in new.files
-                or name not in old.files
-                or not np.array_equal(new[name], old[name])
-            ]
+        new, old = model_arrays(fresh), model_arrays(OUTPUT)
+        stale = [
+            name
+            for name in sorted(set(new) | set(old))
+            if name not in new or name not in old or not np.array_equal(new[name], old[name])
+        ]
     if stale:
         print(
             f"stale model weights ({', '.join(stale)}): run scripts/train_model.py", file=sys.stderr

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from pinyinize import Annotator, DataError, Document, Lexicon, Source
 from pinyinize.disambiguate import Disambiguator, FrequencyPrior
-from pinyinize.disambiguate.model import ContextModel
+from pinyinize.disambiguate.model import ContextModel, sha256_file, table_path
 
 from conftest import accuracy, marked_items
 
@@ -124,8 +124,19 @@ def test_manifest_matches_weights(model):
     assert model.weights.table.shape == (2**model.weights.bits,)
 
 
+def test_weight_table_matches_its_manifest_sha256(model):
+    # Not hashed at load (that would read all of the mapped table): checked here instead.
+    assert sha256_file(table_path(WEIGHTS)) == model.weights.manifest["weights_sha256"]
+
+
+def test_weight_table_is_mapped_not_copied(model):
+    assert not model.weights.table.flags.owndata
+    assert not model.weights.table.flags.writeable
+
+
 def copy_weights(directory: Path) -> Path:
     shutil.copy(WEIGHTS, directory / "model.npz")
+    shutil.copy(table_path(WEIGHTS), table_path(directory / "model.npz"))
     shutil.copy(WEIGHTS.with_suffix(".json"), directory / "model.json")
     return directory / "model.npz"
 

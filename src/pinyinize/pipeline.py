@@ -6,7 +6,8 @@ scan → segment → look up → disambiguate → tone rules (per mode) → sele
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+import sys
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ from pinyinize.segment import Segmenter
 from pinyinize.select import Selector
 from pinyinize.spell import spell
 from pinyinize.tone_rules import ToneRules
-from pinyinize.types import Document
+from pinyinize.types import Document, Syllable, Token
 from pinyinize.userdict import read_user_dictionary, spellings_written
 
 __all__ = ["Annotator", "Stage", "split_into_chunks"]
@@ -69,6 +70,28 @@ def _break_before(text: str, start: int, stop: int) -> int:
         if last is not None and last.end() > start:
             return last.end()
     return stop  # a Han run longer than the limit: cut it (only its segmentation can suffer)
+
+
+def _shifted(tokens: Iterable[Token], by: int) -> Iterator[Token]:
+    """``tokens`` of a piece that starts at ``by``, with offsets counted from the text's start."""
+    for token in tokens:
+        syllables = token.syllables
+        if by:
+            syllables = tuple(
+                Syllable(
+                    s.char, s.offset + by, s.candidates, s.reading, s.source, s.citation, s.merged
+                )
+                for s in syllables
+            )
+        yield Token(
+            sys.intern(token.text),  # words repeat: one string per distinct word, not per token
+            token.start + by,
+            token.end + by,
+            token.is_han,
+            token.pos,
+            syllables,
+            token.selected,
+        )
 
 
 def _require_text(text: object) -> None:
@@ -172,12 +195,24 @@ class Annotator:
         """
         _require_text(text)
         tone_rules = self._tone_rules[Mode(mode)]
+        # Piece by piece, like readings(): each piece's intermediates (features, candidate
+        # lattices, the stages' copies of the tokens) are freed before the next one, so only
+        # the final tokens grow with the text.  Pieces end at sentence ends, so the tone rules
+        # still see whole phrases.
+        tokens: list[Token] = []
+        start = 0
+        for piece in split_into_chunks(text):
+            tokens.extend(_shifted(self._analyze_piece(piece, tone_rules).tokens, start))
+            start += len(piece)
+        return self._with_user_spellings(Document(text, tuple(tokens)))
+
+    def _analyze_piece(self, text: str, tone_rules: ToneRules) -> Document:
         document = Document(text)
         for name, stage in self.stages.items():
             document = stage(document)
             if not isinstance(document, Document):
                 raise TypeError(f"stage {name!r} returned {type(document).__name__}, not Document")
-        return self._with_user_spellings(tone_rules(document))
+        return tone_rules(document)
 
     def _with_user_spellings(self, document: Document) -> Document:
         """The document with the user's own spellings of words, for the renderers."""
@@ -198,9 +233,10 @@ class Annotator:
         style = Tones(tones)
         spelled: dict[str, str] = {}  # a text has a few hundred distinct readings
         result: list[str | None] = []
+        tone_rules = self._tone_rules[Mode(mode)]
         for chunk in split_into_chunks(text):
             readings: list[str | None] = [None] * len(chunk)
-            for token in self.analyze(chunk, mode=mode).tokens:
+            for token in self._analyze_piece(chunk, tone_rules).tokens:
                 for syllable in token.syllables:
                     reading = syllable.reading
                     if reading:

@@ -7,9 +7,10 @@ how it is hashed, which weight a key reads) are the contract in
 is taken over the syllable's ``candidates`` only, so the model can never produce a reading
 the character does not have.
 
-Weights are trained by ``scripts/train_model.py`` and stored as ``data/model.npz`` (loaded
-with ``allow_pickle=False``) next to a ``data/model.json`` manifest that records the feature
-configuration and the npz's sha256.  Inference is plain numpy: features are gathered per
+Weights are trained by ``scripts/train_model.py`` and stored as ``data/model.npz`` (the small
+arrays, loaded with ``allow_pickle=False``), ``data/model.weights.npy`` (the hash table,
+memory-mapped) and a ``data/model.json`` manifest that records the feature configuration and
+both files' sha256.  Inference is plain numpy: features are gathered per
 target in Python and hashed, crossed and scored in one vectorised pass per document.
 """
 
@@ -42,9 +43,16 @@ from pinyinize.errors import DataError
 from pinyinize.lexicon import Lexicon
 from pinyinize.types import Document, Source
 
-__all__ = ["FORMAT_VERSION", "ContextModel", "Weights", "load_weights", "sha256_file"]
+__all__ = [
+    "FORMAT_VERSION",
+    "ContextModel",
+    "Weights",
+    "load_weights",
+    "sha256_file",
+    "table_path",
+]
 
-FORMAT_VERSION = 2  # of the npz + json pair that scripts/train_model.py writes
+FORMAT_VERSION = 3  # of the npz + npy + json that scripts/train_model.py writes
 
 
 class ContextModel(Disambiguator):
@@ -208,8 +216,8 @@ def load_weights(path: str | Path) -> Weights:
     if manifest.get("sha256") != digest:
         raise DataError(f"{path}: sha256 {digest} does not match its manifest (corrupted?)")
     try:
+        table = _mapped_table(table_path(path))
         with np.load(path, allow_pickle=False) as arrays:
-            table = arrays["weights"]
             prior = _read_prior(
                 arrays["prior_chars"], arrays["prior_readings"], arrays["prior_counts"]
             )
@@ -233,6 +241,24 @@ def load_weights(path: str | Path) -> Weights:
         all_open,
         manifest,
     )
+
+
+def table_path(path: Path) -> Path:
+    """Where the weight table of the model at ``path`` (``model.npz``) is stored:
+    ``model.weights.npy`` beside it."""
+    return path.with_name(f"{path.stem}.weights.npy")
+
+
+def _mapped_table(path: Path) -> np.ndarray:
+    """The weight table, memory-mapped read-only: nothing is read or copied at load, a call
+    touches only the pages of the buckets it scores, and every process (batch and server
+    workers) shares one copy in the page cache.  In an npz it would be decompressed into
+    each process's own memory (8 MiB, 40 ms).  Its sha256 is in the manifest, checked by the
+    test suite rather than here: hashing would read all of it at every start."""
+    table = np.load(path, mmap_mode="r", allow_pickle=False)
+    if table.dtype != np.float16:
+        raise ValueError(f"weight table dtype {table.dtype}, expected float16")
+    return np.asarray(table)  # a plain ndarray view of the map (numpy's memmap subclass is slower)
 
 
 def _read_prior(

@@ -49,4 +49,17 @@ def document_to_dict(document: Document, options: RenderOptions) -> dict[str, An
 
 
 def render_json(document: Document, options: RenderOptions) -> str:
-    return json.dumps(document_to_dict(document, options), ensure_ascii=False)
+    """The same text as ``json.dumps(document_to_dict(...))``, written a token at a time.
+
+    Why: the dicts of a whole long document take several times the memory of the Document
+    itself; here only one token's dicts live at once, and the output grows by its text only.
+    """
+    head = {"text": document.text, "tones": options.tones.value}
+    # The head's closing brace is replaced by the tokens list, keeping the key order above.
+    parts = [json.dumps(head, ensure_ascii=False)[:-1], ', "tokens": [']
+    for index, token in enumerate(document.tokens):
+        if index:
+            parts.append(", ")
+        parts.append(json.dumps(_token(token, options), ensure_ascii=False))
+    parts.append("]}")
+    return "".join(parts)

@@ -33,6 +33,7 @@ from pinyinize.lexicon_image import IMAGE_FILE, CharColumns, LexiconImage, build
 __all__ = [
     "CharEntry",
     "Lexicon",
+    "LookupCache",
     "WordEntry",
     "WordTable",
     "image_of_tables",
@@ -226,7 +227,7 @@ class Lexicon:
         return isinstance(word, str) and self._image.word_index(word) >= 0
 
 
-_CACHE_SIZE = 1 << 16  # entries per look-up cache: a few MB, and a long text's working set
+_CACHE_SIZE = 1 << 18  # entries per look-up cache: tens of MB at most, a long text's working set
 _CHAR_CACHE_SIZE = 1 << 14
 
 

@@ -6,9 +6,10 @@ and every process that maps the file shares its pages.  Layout: ``MAGIC``, the J
 length (4 bytes, little-endian), the JSON header (sections as ``[offset, length, typecode]``,
 the tag and syllable tables, totals), then the sections, each aligned to 8 bytes:
 
-* words: ``word_hashes`` (``Q``, sorted: the first 8 bytes of the word's BLAKE2b digest),
+* words: ``word_hashes`` (``I``, sorted: the first 4 bytes of the word's BLAKE2b digest),
   and in that order ``word_offsets`` (``I``, n + 1) into ``word_text`` (UTF-8),
-  ``frequencies`` (``I``), ``pos`` (``B``, into the header's tags), ``reading_offsets``
+  ``frequency_ranks`` (``H``, into ``frequency_values``, ``I``: a few thousand distinct
+  counts), ``pos`` (``B``, into the header's tags), ``reading_offsets``
   (``I``, n + 1) into ``reading_syllables`` (``H``, into the header's syllables; none: the
   word has no reading of its own);
 * pairs: ``pair_keys`` (``Q``, sorted: the two code points, 21 bits each) and
@@ -19,8 +20,8 @@ the tag and syllable tables, totals), then the sections, each aligned to 8 bytes
   traditional → simplified map.
 
 A look-up hashes the word and binary-searches ``word_hashes`` (``bisect`` over a memoryview
-runs in C), then compares the stored UTF-8 to rule out a hash collision; the build fails if
-two words share a hash.
+runs in C), then compares the stored UTF-8 of the words with that hash (a 32-bit hash gives a
+few dozen pairs of words one hash; 64 bits would cost 1.8 MB more).
 """
 
 from __future__ import annotations
@@ -32,7 +33,6 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Iterator, Mapping, Sequence
 from hashlib import blake2b
-from itertools import pairwise
 from pathlib import Path
 from typing import Any, NamedTuple, cast
 
@@ -54,8 +54,8 @@ class CharColumns(NamedTuple):
 
 
 def word_hash(encoded: bytes) -> int:
-    """The 64-bit key of a word's UTF-8: stable across processes, unlike ``hash()``."""
-    return int.from_bytes(blake2b(encoded, digest_size=8).digest(), "little")
+    """The 32-bit key of a word's UTF-8: stable across processes, unlike ``hash()``."""
+    return int.from_bytes(blake2b(encoded, digest_size=4).digest(), "little")
 
 
 def _pair_key(pair: str) -> int:
@@ -73,21 +73,23 @@ def build_image(
 
     The same tables give the same bytes, so ``build_lexicon.py --check`` compares files."""
     encoded = [word.encode("utf-8") for word in words]
-    order = sorted(range(len(words)), key=lambda n: word_hash(encoded[n]))
-    hashes = [word_hash(encoded[n]) for n in order]
-    if any(a == b for a, b in pairwise(hashes)):
-        raise DataError("two words of the lexicon share a hash; change word_hash")
+    order = sorted(range(len(words)), key=lambda n: (word_hash(encoded[n]), encoded[n]))
     if any(not 0 <= f < 1 << 32 for f in frequencies):
         raise DataError("a word frequency does not fit in 32 bits")
+    values = sorted(set(frequencies))
+    if len(values) > 1 << 16:
+        raise DataError("more distinct word frequencies than 16-bit ranks can index")
+    rank_of = {value: n for n, value in enumerate(values)}
     tags = sorted(set(pos))
     syllables = sorted({s for reading in readings if reading != "-" for s in reading.split()})
     tag_of = {tag: n for n, tag in enumerate(tags)}
     syllable_of = {syllable: n for n, syllable in enumerate(syllables)}
     sections: dict[str, array[int] | bytes] = {
-        "word_hashes": array("Q", hashes),
+        "word_hashes": array("I", (word_hash(encoded[n]) for n in order)),
         "word_offsets": _offsets(len(encoded[n]) for n in order),
         "word_text": b"".join(encoded[n] for n in order),
-        "frequencies": array("I", (frequencies[n] for n in order)),
+        "frequency_ranks": array("H", (rank_of[frequencies[n]] for n in order)),
+        "frequency_values": array("I", values),
         "pos": bytes(tag_of[pos[n]] for n in order),
     }
     split = [[] if readings[n] == "-" else readings[n].split() for n in order]
@@ -187,7 +189,8 @@ class LexiconImage:
             raise DataError(f"broken lexicon image: {error}") from error
         sections = self._sections
         self._hashes, self._word_offsets = sections["word_hashes"], sections["word_offsets"]
-        self._word_text, self._frequencies = sections["word_text"], sections["frequencies"]
+        self._word_text, self._frequency_ranks = sections["word_text"], sections["frequency_ranks"]
+        self._frequency_values = sections["frequency_values"]
         self._pos, self._reading_offsets = sections["pos"], sections["reading_offsets"]
         self._reading_syllables = sections["reading_syllables"]
         self._pair_keys, self._pair_reaches = sections["pair_keys"], sections["pair_reaches"]
@@ -212,23 +215,24 @@ class LexiconImage:
         encoded = word.encode("utf-8")
         key = word_hash(encoded)
         hashes = self._hashes
-        index = bisect_left(hashes, key)
-        if index == len(hashes) or hashes[index] != key:
-            return -1
-        offsets = self._word_offsets
-        return index if self._word_text[offsets[index] : offsets[index + 1]] == encoded else -1
+        index, offsets, text = bisect_left(hashes, key), self._word_offsets, self._word_text
+        while index < len(hashes) and hashes[index] == key:
+            if text[offsets[index] : offsets[index + 1]] == encoded:
+                return index
+            index += 1
+        return -1
 
     def frequency_of(self, word: str) -> int:
         """The word's frequency, 0 for a word not in the table."""
         index = self.word_index(word)
-        return self._frequencies[index] if index >= 0 else 0
+        return self._frequency_values[self._frequency_ranks[index]] if index >= 0 else 0
 
     def word_at(self, index: int) -> str:
         offsets = self._word_offsets
         return str(self._word_text[offsets[index] : offsets[index + 1]], "utf-8")
 
     def frequency_at(self, index: int) -> int:
-        return int(self._frequencies[index])
+        return int(self._frequency_values[self._frequency_ranks[index]])
 
     def pos_at(self, index: int) -> str:
         return self._tags[self._pos[index]]

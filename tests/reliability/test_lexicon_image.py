@@ -11,7 +11,7 @@ import pytest
 
 from pinyinize import DataError, Lexicon
 from pinyinize.lexicon import LookupCache
-from pinyinize.lexicon_image import IMAGE_FILE, LexiconImage
+from pinyinize.lexicon_image import IMAGE_FILE, LexiconImage, word_hash
 
 from helpers import TINY_WORDS, write_tiny_lexicon
 
@@ -100,3 +100,17 @@ def test_mapped_and_in_memory_images_agree():
 def test_broken_image_is_a_data_error(data):
     with pytest.raises(DataError):
         LexiconImage(data)
+
+
+def test_words_that_share_a_hash_are_told_apart():
+    with resources.as_file(DATA / IMAGE_FILE) as path:
+        image = LexiconImage.map(path)
+    tied = [
+        index
+        for index in range(1, len(image))
+        if word_hash(image.word_at(index).encode()) == word_hash(image.word_at(index - 1).encode())
+    ][:3]
+    assert tied  # 32-bit hashes over 439k words: a few dozen ties
+    for index in tied:
+        assert image.word_index(image.word_at(index)) == index
+        assert image.word_index(image.word_at(index - 1)) == index - 1

@@ -6,7 +6,7 @@ and every process that maps the file shares its pages.  Layout: ``MAGIC``, the J
 length (4 bytes, little-endian), the JSON header (sections as ``[offset, length, typecode]``,
 the tag and syllable tables, totals), then the sections, each aligned to 8 bytes:
 
-* words: ``word_hashes`` (``I``, sorted: the first 4 bytes of the word's BLAKE2b digest),
+* words: ``word_hashes`` (``I``, sorted: the CRC-32 of the word's UTF-8),
   and in that order ``word_offsets`` (``I``, n + 1) into ``word_text`` (UTF-8),
   ``frequency_ranks`` (``H``, into ``frequency_values``, ``I``: a few thousand distinct
   counts), ``pos`` (``B``, into the header's tags), ``reading_offsets``
@@ -32,9 +32,9 @@ import sys
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterator, Mapping, Sequence
-from hashlib import blake2b
 from pathlib import Path
 from typing import Any, NamedTuple, cast
+from zlib import crc32
 
 from pinyinize.errors import DataError
 
@@ -54,8 +54,9 @@ class CharColumns(NamedTuple):
 
 
 def word_hash(encoded: bytes) -> int:
-    """The 32-bit key of a word's UTF-8: stable across processes, unlike ``hash()``."""
-    return int.from_bytes(blake2b(encoded, digest_size=4).digest(), "little")
+    """The 32-bit key of a word's UTF-8: stable across processes, unlike ``hash()``, and
+    a tenth of BLAKE2b's cost; ties are resolved by comparing the words."""
+    return crc32(encoded)
 
 
 def _pair_key(pair: str) -> int:

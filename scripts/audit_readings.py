@@ -6,7 +6,7 @@ Characters: the first 3,500 of the 通用规范汉字表 (Unihan kTGH).  Their s
 pinyin-pro's default.  Words: the common ones (HSK 3.0 levels 1-6 and jieba's words of
 frequency ≥ ``COMMON_FREQUENCY``), compared syllable by syllable between pypinyin's curated
 phrases, phrase-pinyin-data's large table, pinyin-pro's dictionary, CC-CEDICT and the
-lexicon (``words.npz`` with ``neutral.tsv``).
+lexicon (``lexicon.bin`` with ``neutral.tsv``).
 
 Every disagreement is listed with what decides it: a rule of ``scripts/build_lexicon.py``
 (stated in its docstring and in the README) or a hand decision in

@@ -40,9 +40,10 @@ settles it; its ``--check`` runs in CI):
 4. 有没有X questions of attested 有X verbs whose X is not read as it reads alone are words
    (有没有空 from 有空 yǒukòng).
 
-Output (``src/pinyinize/data``): ``chars.tsv``, ``words.npz`` (the word table in columns, see
-``pinyinize.lexicon.WordTable``), ``neutral.tsv``, ``hsk.tsv`` and ``MANIFEST.json``.  The
-tables are sorted UTF-8 text with a format header, so a diff shows exactly what changed.
+Output (``src/pinyinize/data``): ``chars.tsv``, ``lexicon.bin`` (the word and character
+tables as one memory-mapped image, see ``pinyinize.lexicon_image``), ``neutral.tsv``,
+``hsk.tsv`` and ``MANIFEST.json``.  The text tables are sorted UTF-8 with a format header, so
+a diff shows exactly what changed; the image is byte for byte the same for the same tables.
 Run ``python scripts/build_lexicon.py --check`` to fail when the committed data is stale.
 """
 
@@ -52,9 +53,9 @@ import argparse
 import bz2
 import hashlib
 import importlib.metadata
-import io
 import json
 import sys
+import tempfile
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -65,7 +66,8 @@ import jieba
 import pypinyin
 from pypinyin_dict.phrase_pinyin_data import cc_cedict, large_pinyin
 
-from pinyinize.lexicon import WordTable, write_word_table
+from pinyinize.lexicon import CharEntry, WordTable, image_of_tables, read_chars
+from pinyinize.lexicon_image import IMAGE_FILE
 from pinyinize.orthography import COMPOUND_SURNAMES
 from pinyinize.spell import is_reading, parse_marked
 
@@ -475,7 +477,7 @@ def add_a_not_a_questions(
 
 NEUTRAL_HEADER = (
     "neutral: word<TAB>reading with its lexical neutral tones; replaces the word's reading in"
-    " words.npz.  Derived from CC-CEDICT (CC BY-SA 4.0, see NOTICE.md), pinyin-pro and"
+    " lexicon.bin.  Derived from CC-CEDICT (CC BY-SA 4.0, see NOTICE.md), pinyin-pro and"
     " phrase-pinyin-data; this file is under CC BY-SA 4.0."
 )
 ADMINISTRATIVE_SUFFIXES = "省市县区州盟旗镇乡村"
@@ -596,8 +598,9 @@ def render_outputs() -> tuple[dict[str, bytes], dict[str, object]]:
     table = WordTable(
         list(columns[0]), [int(f) for f in columns[1]], list(columns[2]), list(columns[3])
     )
-    buffer = io.BytesIO()
-    write_word_table(buffer, table)
+    # The library maps this image (see pinyinize.lexicon_image); chars.tsv stays as the
+    # readable form of the character table, which a diff shows.
+    image = image_of_tables(read_chars_text(chars_text), table)
     hsk_rows = build_hsk()
     stats["hsk entries"] = len(hsk_rows)
     hsk_text = "\n".join(
@@ -607,7 +610,7 @@ def render_outputs() -> tuple[dict[str, bytes], dict[str, object]]:
     files = {
         "chars.tsv": (chars_text + "\n").encode("utf-8"),
         "neutral.tsv": (neutral_text + "\n").encode("utf-8"),
-        "words.npz": buffer.getvalue(),
+        IMAGE_FILE: image,
         "hsk.tsv": (hsk_text + "\n").encode("utf-8"),
     }
     bad = [
@@ -658,6 +661,14 @@ def render_outputs() -> tuple[dict[str, bytes], dict[str, object]]:
         "stats": dict(sorted(stats.items())),
     }
     return files, manifest
+
+
+def read_chars_text(text: str) -> dict[str, CharEntry]:
+    """The character table as the library reads ``chars.tsv``."""
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "chars.tsv"
+        path.write_text(text + "\n", encoding="utf-8")
+        return read_chars(path)
 
 
 def unihan_version() -> str:

@@ -20,20 +20,23 @@ from __future__ import annotations
 import math
 import sys
 import zipfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from pinyinize.errors import DataError
+from pinyinize.lexicon_image import IMAGE_FILE, CharColumns, LexiconImage, build_image
 
 __all__ = [
     "CharEntry",
     "Lexicon",
+    "LookupCache",
     "WordEntry",
     "WordTable",
+    "image_of_tables",
     "longest_words_by_pair",
     "read_word_table",
     "write_word_table",
@@ -52,8 +55,8 @@ class CharEntry:
     simplified: str | None  # its simplified form, when it is a traditional character
 
 
-# A CharEntry's fields, as the Lexicon keeps them.
-CharRow = tuple[tuple[str, ...], tuple[int, ...], int, "str | None"]
+# A CharEntry's fields, as the image gives them.
+CharRow = CharColumns
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +100,11 @@ class Lexicon:
 
     Build one with :meth:`default` (the packaged data) or :meth:`from_files`; pass it to an
     ``Annotator``.  Lookups take simplified or traditional text.
+
+    The tables live in one binary image (see :func:`build_image`): the packaged one is
+    memory-mapped, so loading takes milliseconds, no per-word Python object lives for the
+    process and every process reading it shares one copy.  Look-ups binary-search its sorted
+    key arrays; the hot ones go through small per-process caches.
     """
 
     def __init__(
@@ -106,36 +114,45 @@ class Lexicon:
         hsk: Mapping[tuple[str, str], int] | None = None,
         neutral: Mapping[str, str] | None = None,
     ) -> None:
-        # Rows of plain tuples rather than the CharEntry objects: like the word columns below,
-        # they then drop out of the garbage collector's walks (tens of thousands of them).
-        self._chars: dict[str, CharRow] = {
-            char: (entry.readings, entry.counts, entry.tgh_index, entry.simplified)
-            for char, entry in chars.items()
-        }
-        # The columns are kept as tuples, not the table's lists: a tuple of strings or ints
-        # drops out of the garbage collector's sight after its first pass, while the collector
-        # walks a list of half a million items on every full collection, which took a quarter
-        # of the time of a long text.
-        self._pos = tuple(words.pos)
-        self._frequency_column = tuple(words.frequencies)
-        self._index = dict(zip(words.words, range(len(words.words)), strict=True))
-        self._readings = tuple(words.readings)
+        self._attach(LexiconImage(image_of_tables(chars, words)), hsk, neutral)
+
+    @classmethod
+    def from_image(
+        cls,
+        image: LexiconImage,
+        hsk: Mapping[tuple[str, str], int] | None = None,
+        neutral: Mapping[str, str] | None = None,
+    ) -> Lexicon:
+        """A lexicon over an image written by :func:`build_image` (mapped or in memory)."""
+        lexicon = cls.__new__(cls)
+        lexicon._attach(image, hsk, neutral)
+        return lexicon
+
+    def _attach(
+        self,
+        image: LexiconImage,
+        hsk: Mapping[tuple[str, str], int] | None,
+        neutral: Mapping[str, str] | None,
+    ) -> None:
+        self._image = image
+        self._hsk = hsk or {}  # (word or char, "word"|"char") → HSK 3.0 level, 7 = band 7-9
+        # The segmenter's hot loop reads these two caches with [] (a C-level dict hit): word →
+        # frequency (0: not a word), and for each first two characters the length of the
+        # longest word that starts with them (0: none).  Keyed by two characters, not one,
+        # because most pairs start no word at all (the segmenter then tries no longer words
+        # there) and the rest start only short ones.
+        self.frequency_cache: dict[str, int] = LookupCache(image.frequency_of)
+        self.reach_cache: dict[str, int] = LookupCache(image.reach_of)
+        self._char_rows: dict[str, CharRow | None] = LookupCache(image.char_row, _CHAR_CACHE_SIZE)
+        self.frequencies: Mapping[str, int] = _Frequencies(image)
+        self.longest_word_from_pair: Mapping[str, int] = _Reaches(image)
+        self.max_word_length = image.max_word_length
+        self.total_frequency = image.total_frequency or 1
+        self.log_total = math.log(self.total_frequency)
+        self._simplify_table: dict[int, int] | None = None  # built on first use
         # word → positions of its lexical neutral tones (a few hundred words), kept apart from
         # the readings so that citation mode can leave them out.
-        self._neutral = _neutral_positions(self._readings, self._index, neutral or {})
-        self._hsk = hsk or {}  # (word or char, "word"|"char") → HSK 3.0 level, 7 = band 7-9
-        # The segmenter's hot loop reads these two directly: word → frequency, and for each
-        # first two characters the longest word that starts with them.  Keyed by two
-        # characters, not one, because most pairs start no word at all (the segmenter then
-        # tries no longer words there) and the rest start only short ones.
-        self.frequencies: Mapping[str, int] = dict(zip(words.words, words.frequencies, strict=True))
-        self.longest_word_from_pair: Mapping[str, int] = longest_words_by_pair(words.words)
-        self.max_word_length = max(self.longest_word_from_pair.values(), default=1)
-        self.total_frequency = sum(self.frequencies.values()) or 1
-        self.log_total = math.log(self.total_frequency)
-        self._simplify_table = str.maketrans(
-            {char: entry.simplified for char, entry in chars.items() if entry.simplified}
-        )
+        self._neutral = _neutral_positions(image, neutral or {})
 
     @classmethod
     def default(cls) -> Lexicon:
@@ -163,21 +180,20 @@ class Lexicon:
         return row[0] if row else ()
 
     def _char_row(self, char: str) -> CharRow | None:
-        row = self._chars.get(char)
+        row = self._char_rows[char]
         if row is None:
-            simplified = char.translate(self._simplify_table)
-            row = self._chars.get(simplified) if simplified != char else None
+            simplified = self.simplify(char)
+            row = self._char_rows[simplified] if simplified != char else None
         return row
 
     def word(self, word: str) -> WordEntry | None:
-        index = self._index.get(word)
-        if index is None:
+        index = self._image.word_index(word)
+        if index < 0:
             return None
-        readings = self._readings[index]
         return WordEntry(
-            self._frequency_column[index],
-            self._pos[index],
-            tuple(readings.split()) if readings != "-" else None,
+            self._image.frequency_at(index),
+            self._image.pos_at(index),
+            self._image.readings_at(index),
             self._neutral.get(word, ()),
         )
 
@@ -187,35 +203,104 @@ class Lexicon:
 
     def pos(self, word: str) -> str | None:
         """The word's part-of-speech tag (jieba's tag set), or None for an unlisted word."""
-        index = self._index.get(word)
-        return self._pos[index] if index is not None else None
+        index = self._image.word_index(word)
+        return self._image.pos_at(index) if index >= 0 else None
 
     def frequency(self, word: str) -> int:
-        return self.frequencies.get(word, 0)
+        return self.frequency_cache[word]
+
+    @property
+    def hsk(self) -> Mapping[tuple[str, str], int]:
+        return self._hsk
 
     def hsk_level(self, item: str, kind: str = "word") -> int | None:
         """The HSK 3.0 level (1-6, 7 for the band 7-9) of a word or character, if graded."""
-        return self._hsk.get((self.simplify(item), kind))
+        return self.hsk.get((self.simplify(item), kind))
 
     def simplify(self, text: str) -> str:
         """Map traditional characters one-to-one to simplified ones (same length)."""
+        if self._simplify_table is None:
+            self._simplify_table = self._image.simplify_table()
         return text.translate(self._simplify_table)
 
     def __contains__(self, word: object) -> bool:
-        return word in self._index
+        return isinstance(word, str) and self._image.word_index(word) >= 0
+
+
+_CACHE_SIZE = 1 << 18  # entries per look-up cache: tens of MB at most, a long text's working set
+_CHAR_CACHE_SIZE = 1 << 14
+
+
+class LookupCache(dict[str, Any]):
+    """A dict that fills itself from ``lookup`` on a miss and empties itself when full.
+
+    Read with ``cache[key]``: a hit is one C-level dict look-up, which the segmenter's loop
+    over every substring needs; a miss asks the image (a binary search)."""
+
+    __slots__ = ("_lookup", "_size")
+
+    def __init__(self, lookup: Callable[[str], Any], size: int = _CACHE_SIZE) -> None:
+        super().__init__()
+        self._lookup = lookup
+        self._size = size
+
+    def __missing__(self, key: str) -> Any:
+        if len(self) >= self._size:
+            self.clear()
+        value = self[key] = self._lookup(key)
+        return value
+
+
+class _Frequencies(Mapping[str, int]):
+    """word → frequency over the image, for callers that want a mapping (the segmenter reads
+    :attr:`Lexicon.frequency_cache` instead)."""
+
+    def __init__(self, image: LexiconImage) -> None:
+        self._image = image
+
+    def __getitem__(self, word: str) -> int:
+        index = self._image.word_index(word) if isinstance(word, str) else -1
+        if index < 0:
+            raise KeyError(word)
+        return self._image.frequency_at(index)
+
+    def __iter__(self) -> Iterator[str]:
+        return map(self._image.word_at, range(len(self._image)))
+
+    def __len__(self) -> int:
+        return len(self._image)
+
+
+class _Reaches(Mapping[str, int]):
+    """first two characters → length of the longest word that starts with them."""
+
+    def __init__(self, image: LexiconImage) -> None:
+        self._image = image
+
+    def __getitem__(self, pair: str) -> int:
+        reach = self._image.reach_of(pair) if isinstance(pair, str) else 0
+        if not reach:
+            raise KeyError(pair)
+        return reach
+
+    def __iter__(self) -> Iterator[str]:
+        return self._image.pairs()
+
+    def __len__(self) -> int:
+        return self._image.pair_count
 
 
 def _neutral_positions(
-    readings: tuple[str, ...], index: Mapping[str, int], neutral: Mapping[str, str]
+    image: LexiconImage, neutral: Mapping[str, str]
 ) -> dict[str, tuple[int, ...]]:
     """Where each word of the neutral-tone table is neutral and the word table's reading is
     not.  A row must be the word table's reading with some syllables made neutral."""
     positions = {}
     for word, light in neutral.items():
-        position = index.get(word)
-        if position is None:
+        index = image.word_index(word)
+        if index < 0:
             raise DataError(f"neutral-tone table: {word} is not in the word table")
-        toned, lightened = readings[position].split(), light.split()
+        toned, lightened = list(image.readings_at(index) or ()), light.split()
         same_length = len(toned) == len(lightened)
         pairs = enumerate(zip(toned, lightened, strict=False))  # lengths are checked below
         changed = tuple(n for n, (old, new) in pairs if old != new)
@@ -223,10 +308,21 @@ def _neutral_positions(
         if not same_length or not changed or not made_neutral:
             raise DataError(
                 f"neutral-tone table: {word} {light} is not the word table's reading "
-                f"{readings[position]} with neutral tones"
+                f"{' '.join(toned) or '-'} with neutral tones"
             )
         positions[word] = changed
     return positions
+
+
+def image_of_tables(chars: Mapping[str, CharEntry], words: WordTable) -> bytes:
+    """The binary image (see :mod:`pinyinize.lexicon_image`) of a character and word table."""
+    rows = {
+        char: CharColumns(entry.readings, entry.counts, entry.tgh_index, entry.simplified)
+        for char, entry in chars.items()
+    }
+    if not len(words.words) == len(words.frequencies) == len(words.pos) == len(words.readings):
+        raise DataError("word table columns differ in length")
+    return build_image(rows, words.words, words.frequencies, words.pos, words.readings)
 
 
 def longest_words_by_pair(words: Iterable[str]) -> dict[str, int]:
@@ -244,12 +340,33 @@ def longest_words_by_pair(words: Iterable[str]) -> dict[str, int]:
 def _load_default() -> Lexicon:
     data = resources.files("pinyinize") / "data"
     with (
-        resources.as_file(data / "chars.tsv") as chars,
-        resources.as_file(data / "words.npz") as words,
+        resources.as_file(data / IMAGE_FILE) as image,
         resources.as_file(data / "hsk.tsv") as hsk,
         resources.as_file(data / "neutral.tsv") as neutral,
     ):
-        return Lexicon.from_files(chars, words, hsk, neutral)
+        return Lexicon.from_image(
+            LexiconImage.map(Path(image)), _LazyHsk(Path(hsk)), read_neutral(Path(neutral))
+        )
+
+
+class _LazyHsk(Mapping[tuple[str, str], int]):
+    """The HSK table, read on its first look-up: only word selection by level needs it."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+
+    @cached_property
+    def _table(self) -> dict[tuple[str, str], int]:
+        return read_hsk(self._path)
+
+    def __getitem__(self, key: tuple[str, str]) -> int:
+        return self._table[key]
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self._table)
+
+    def __len__(self) -> int:
+        return len(self._table)
 
 
 def _rows(lines: Iterable[str], path: Path, columns: int) -> Iterator[list[str]]:

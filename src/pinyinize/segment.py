@@ -42,8 +42,9 @@ class Segmenter:
 
     def __init__(self, lexicon: Lexicon, extra_words: Mapping[str, int] | None = None) -> None:
         self._lexicon = lexicon
-        self._frequencies: Mapping[str, int] = lexicon.frequencies
-        self._longest: Mapping[str, int] = lexicon.longest_word_from_pair
+        # The lexicon's caches, read with [] (0: no such word, no word starts with the pair).
+        self._frequency: Callable[[str], int] = lexicon.frequency_cache.__getitem__
+        self._reach: Callable[[str], int] = lexicon.reach_cache.__getitem__
         # Extra words are looked up beside the lexicon's tables, never merged into copies of
         # them: a copy costs ~23 MB and ~30 ms, and the server builds a segmenter per user
         # dictionary.
@@ -81,7 +82,7 @@ class Segmenter:
         else:
             singles = cast("list[float]", cached)
         pairs = list(map(str.__add__, text, text[1:]))
-        reaches = list(map(self._longest.get, pairs))
+        reaches: list[int | None] = list(map(self._reach, pairs))
         if self._extra_longest:
             reaches = list(map(_further, reaches, map(self._extra_longest.get, pairs)))
         reaches.append(None)  # the last character starts no pair
@@ -106,7 +107,7 @@ class Segmenter:
 
     def _frequency_of(self) -> Callable[[str], int | None]:
         """The frequency of a word: an extra word's wins over the lexicon's."""
-        lexicon, extra = self._frequencies.get, self._extra.get
+        lexicon, extra = self._frequency, self._extra.get
         if not self._extra:
             return lexicon
         return lambda word: extra(word) or lexicon(word)

@@ -316,9 +316,9 @@ def _covering(text: str, offset: int, lexicon: Lexicon) -> tuple[list[int], list
     words, readings, said = [], [], set()
     # The longest word each start can begin (from its first two characters): most begin
     # none, and one look-up says so for every length.
-    pairs = lexicon.longest_word_from_pair
+    pairs = lexicon.reach_cache  # 0 where no word starts
     first = max(0, offset - _MAX_COVER + 1)
-    reach = [pairs.get(text[start : start + 2], 0) for start in range(first, offset + 1)]
+    reach = [pairs[text[start : start + 2]] for start in range(first, offset + 1)]
     for length in range(2, _MAX_COVER + 1):
         for start in range(max(0, offset - length + 1), min(offset, len(text) - length) + 1):
             if reach[start - first] < length:

@@ -202,6 +202,29 @@ def guarded(tally: Tally, door: str, call: Callable[[], Any], **details: Any) ->
         return None
 
 
+def round_trip(
+    tally: Tally,
+    name: str,
+    original: str | bytes,
+    annotated: str | bytes,
+    strip: Callable[[], Any],
+    options: dict[str, Any],
+) -> None:
+    """Strip what annotate wrote and count whether the original came back."""
+    stripped = guarded(tally, f"strip {name}", strip, output=annotated)
+    if stripped is None:
+        return
+    tally.tried[f"round trip {name}"] += 1
+    if stripped != original:
+        tally.fail(
+            f"round trip {name}",
+            original=original,
+            options=options,
+            annotated=annotated,
+            stripped=stripped,
+        )
+
+
 def fuzz_text(doors: Doors, tally: Tally, text: str, options: dict[str, Any], fmt: Format) -> None:
     annotator = doors.annotator(options)
     tally.tried["examples"] += 1
@@ -218,20 +241,12 @@ def fuzz_text(doors: Doors, tally: Tally, text: str, options: dict[str, Any], fm
     )
     if output is None or fmt not in STRIPPABLE_TEXT_FORMATS:
         return
-    stripped = guarded(
-        tally, f"strip {fmt.value}", lambda: annotator.strip(output, format=fmt), output=output
-    )
-    if stripped is None:
-        return
-    tally.tried[f"round trip text {fmt.value}"] += 1
-    if stripped != text:
-        tally.fail(
-            f"round trip text {fmt.value}",
-            text=text,
-            options=options,
-            annotated=output,
-            stripped=stripped,
-        )
+    written: str = output
+
+    def strip() -> str:
+        return annotator.strip(written, format=fmt)
+
+    round_trip(tally, f"text {fmt.value}", text, written, strip, options)
 
 
 def fuzz_document(
@@ -256,33 +271,30 @@ def fuzz_document(
     )
     if output is None:
         return
-    stripped = guarded(
+    round_trip(
         tally,
-        f"strip {kind} {fmt.value}",
+        f"{kind} {fmt.value}",
+        data,
+        output,
         lambda: strip_document(output, annotator, document_options, kind=kind),
-        output=output,
+        options,
     )
-    if stripped is None:
-        return
-    tally.tried[f"round trip {kind} {fmt.value}"] += 1
-    if stripped != data:
-        tally.fail(
-            f"round trip {kind} {fmt.value}",
-            data=data,
-            options=options,
-            annotated=output,
-            stripped=stripped,
-        )
 
 
-def text_target(doors: Doors, tally: Tally, examples: int) -> Callable[[], None]:
-    @settings(
+def fuzz_settings(examples: int) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Generate ``examples`` fresh examples: no database, no shrinking, no time limit (a
+    failure is counted and kept, not raised)."""
+    return settings(
         max_examples=examples,
         deadline=None,
         database=None,
         phases=[Phase.generate],
         suppress_health_check=list(HealthCheck),
     )
+
+
+def text_target(doors: Doors, tally: Tally, examples: int) -> Callable[[], None]:
+    @fuzz_settings(examples)
     @given(text=TEXT, options=OPTIONS, fmt=st.sampled_from(list(Format)))
     def run(text: str, options: dict[str, Any], fmt: Format) -> None:
         fuzz_text(doors, tally, text, options, fmt)
@@ -295,13 +307,7 @@ def document_target(doors: Doors, tally: Tally, kind: str, examples: int) -> Cal
     prefix = DOCUMENT_PREFIX.get(kind, st.just(""))
     epub = kind == "epub"
 
-    @settings(
-        max_examples=examples,
-        deadline=None,
-        database=None,
-        phases=[Phase.generate],
-        suppress_health_check=list(HealthCheck),
-    )
+    @fuzz_settings(examples)
     @given(
         head=prefix,
         text=TEXT,

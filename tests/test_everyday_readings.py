@@ -130,3 +130,18 @@ def test_senses_table_with_a_bad_line_is_a_data_error(tmp_path):
     path.write_text("东西\tdong1 xi1\tafter\t走向\n", encoding="utf-8")
     with pytest.raises(DataError):
         read_senses(path)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "index", "expected"),
+    [  # 着 zháo: a result reached (现代汉语词典 着 zháo ④), here in a potential complement
+        pytest.param("他睡不着，觉得很累。", 3, "zhao2", id="shui-bu-zhao"),
+        pytest.param("晚上睡不着觉", 4, "zhao2", id="shui-bu-zhao-jiao"),
+        pytest.param("你睡得着吗？", 3, "zhao2", id="shui-de-zhao"),
+        pytest.param("他笑着说", 2, "zhe5", id="aspect-stays-zhe"),
+        pytest.param("他不着急", 2, "zhao2", id="zhaoji-is-a-word"),
+        pytest.param("这话说得不着边际", 5, "zhuo2", id="idiom-stays-zhuo"),
+    ],
+)
+def test_zhao_in_a_potential_complement(annotator, sentence, index, expected):
+    assert annotator.readings(sentence)[index] == expected

@@ -59,7 +59,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Protocol
 
 from pinyinize.errors import InputError, PinyinizeError
-from pinyinize.files import publish
+from pinyinize.files import publish, same_file, write_atomically
 from pinyinize.options import AnnotationOptions, Format
 from pinyinize.pipeline import Annotator
 
@@ -389,16 +389,8 @@ def _refuse_shared_files(files: dict[str, Path | None]) -> None:
     latter ones truncates them."""
     named = [(role, path) for role, path in files.items() if path is not None]
     for (first_role, first), (second_role, second) in itertools.combinations(named, 2):
-        if _same_file(first, second):
+        if same_file(str(first), str(second)):
             raise InputError(f"{second}: the {second_role} and the {first_role} are the same file")
-
-
-def _same_file(first: Path, second: Path) -> bool:
-    """Whether two names lead to one file (links too), or would once created."""
-    try:
-        return os.path.samefile(first, second)
-    except OSError:  # one does not exist yet
-        return first.resolve() == second.resolve()
 
 
 def _resume_point(
@@ -451,12 +443,7 @@ def _read_into(source: BinaryIO, size: int, done: _DonePart) -> None:
 def _save_progress(path: Path, progress: _Progress) -> None:
     """Replace the progress file atomically; fsynced first, so that after a system crash it
     is the old one or the new one, never an empty one."""
-    temporary = path.with_name(path.name + ".tmp")
-    with open(temporary, "w", encoding="utf-8") as stream:
-        json.dump(asdict(progress), stream)
-        stream.flush()
-        os.fsync(stream.fileno())
-    os.replace(temporary, path)
+    write_atomically(str(path), json.dumps(asdict(progress)).encode("utf-8"))
 
 
 def _open_at(stack: ExitStack, path: Path | None, size: int, progress: Path) -> BinaryIO | None:

@@ -6,7 +6,10 @@ check agree on what an annotation is.
 
 An inline annotation is a parenthesised group (ASCII or full-width parentheses), of any
 length, with no parentheses or line breaks inside, directly after a character that has a
-reading (or directly after another annotation: 精神(jīngshén)(jīngshén)).  What annotate
+reading, or the end of a number (``12.5%(bǎi fēn zhī shí'èr diǎn wǔ)``, written with
+``numbers``: a digit, %, ‰, or a unit after a digit, see
+:data:`pinyinize.numbers.NUMBER_END`), or directly after another annotation
+(精神(jīngshén)(jīngshén)).  What annotate
 writes inside the parentheses is a *written word*: the syllables of one word in one
 built-in style, joined as :func:`pinyinize.spell.spell_word` joins them, and with
 ``orthography`` split into parts by single spaces (张华 Zhāng Huá) or hyphens
@@ -25,6 +28,7 @@ from collections.abc import Callable, Collection, Iterator
 from html import unescape
 
 from pinyinize.errors import InputError
+from pinyinize.numbers import NUMBER_END
 from pinyinize.spell import STYLE_REGISTRY, Tones, all_readings, split_word
 
 __all__ = [
@@ -67,14 +71,21 @@ _NUMBERED = re.compile(r"(?:[^\W\d_]+[1-5])+(?:['’](?:[^\W\d_]+[1-5])+)*")
 
 
 def find_groups(
-    text: str, follows: Callable[[str], bool], accepts: Callable[[str], bool]
+    text: str,
+    follows: Callable[[str], bool],
+    accepts: Callable[[str], bool],
+    follows_number: bool = False,
 ) -> Iterator[re.Match[str]]:
     """Groups whose text ``accepts`` takes and that directly follow a character that
-    ``follows`` takes, or another such group."""
+    ``follows`` takes, or another such group; with ``follows_number``, also those that
+    directly follow the end of a number (a digit, %, ‰ or a unit after a digit: 5km)."""
     previous_end = -1
     for match in GROUP.finditer(text):
         start = match.start()
-        after = start == previous_end or (start > 0 and follows(text[start - 1]))
+        after = start == previous_end or (
+            start > 0
+            and (follows(text[start - 1]) or (follows_number and _ends_number(text, start)))
+        )
         if after and accepts(match.group("written")):
             previous_end = match.end()
             yield match
@@ -84,13 +95,22 @@ def find_inline_annotations(
     text: str, has_reading: Callable[[str], bool], spellings: Collection[str] = ()
 ) -> Iterator[re.Match[str]]:
     """Groups holding a written word (or one of a user dictionary's ``spellings``, written
-    as the user wrote them) that directly follow a character that has a reading, or another
-    such group (doubled annotations: 精神(jīngshén)(jīngshén))."""
+    as the user wrote them) that directly follow a character that has a reading, the end of
+    a number (``12.5%(bǎi fēn zhī shí'èr diǎn wǔ)``, as annotate writes with ``numbers``),
+    or another such group (doubled annotations: 精神(jīngshén)(jīngshén))."""
     if not spellings:
-        return find_groups(text, has_reading, is_written_word)
+        return find_groups(text, has_reading, is_written_word, follows_number=True)
     return find_groups(
-        text, has_reading, lambda written: written in spellings or is_written_word(written)
+        text,
+        has_reading,
+        lambda written: written in spellings or is_written_word(written),
+        follows_number=True,
     )
+
+
+def _ends_number(text: str, position: int) -> bool:
+    """Whether the text before ``position`` ends as a number the numbers stage reads."""
+    return NUMBER_END.search(text, max(0, position - 8), position) is not None
 
 
 def strip_inline(

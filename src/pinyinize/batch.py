@@ -110,6 +110,8 @@ class BatchSettings:
             "force": options.force,
             "user_dict": self.user_dict,
         }
+        if options.numbers:  # only when set: runs from before the option still resume
+            flat["numbers"] = True
         return hashlib.sha256(json.dumps(flat, sort_keys=True).encode()).hexdigest()
 
 

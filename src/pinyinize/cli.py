@@ -349,6 +349,12 @@ _ANNOTATION_OPTIONS = (
         is_flag=True,
         help="Annotate even text that already has inline pinyin annotations.",
     ),
+    click.option(
+        "--numbers",
+        is_flag=True,
+        help="Read numbers, dates, times, units and symbols as spoken Chinese: "
+        "12.5%(bǎi fēn zhī shí'èr diǎn wǔ), 2024年 èr líng èr sì nián.",
+    ),
 )
 _ANNOTATION_FIELDS = (
     "format",
@@ -359,6 +365,7 @@ _ANNOTATION_FIELDS = (
     "select",
     "orthography",
     "force",
+    "numbers",
 )
 
 

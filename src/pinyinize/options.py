@@ -149,8 +149,9 @@ _ALIASES = {"select": "selection"}
 @dataclass(frozen=True, slots=True)
 class AnnotationOptions:
     """How to annotate: output format, tone spelling, reading convention, ruby shape,
-    word spelling, which words, whether already annotated text is refused, and whether ruby
-    on a plain text document is a fragment or a whole HTML document.
+    word spelling, which words, whether already annotated text is refused, whether ruby
+    on a plain text document is a fragment or a whole HTML document, and whether numbers
+    and symbols are read (``12.5%`` → 百分之十二点五, bǎi fēn zhī shí'èr diǎn wǔ).
 
     ``format`` None means the document type's own default (inline for plain text, ruby
     for HTML and EPUB).  Fields may be given as strings (``tones="numbers"``,
@@ -167,6 +168,7 @@ class AnnotationOptions:
     selection: Selection = Selection()
     force: bool = False  # annotate text that already carries inline annotations
     fragment: bool = False  # ruby on plain text: the annotated fragment, not a whole document
+    numbers: bool = False  # read digits and symbols as spoken Chinese (pinyinize.numbers)
 
     def __post_init__(self) -> None:
         for name, convert in _CONVERSIONS.items():

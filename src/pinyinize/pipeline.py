@@ -1,6 +1,8 @@
 """The Annotator: builds the pipeline once and runs text through it.
 
-scan → segment → look up → disambiguate → tone rules (per mode) → select → spell + render
+scan → segment → look up → disambiguate → [numbers] → tone rules (per mode) → select →
+spell + render.  The numbers stage (:mod:`pinyinize.numbers`) runs only when asked
+(``numbers=True``): it reads digits and symbols in the non-Han tokens as spoken Chinese.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from pinyinize.disambiguate import Disambiguator
 from pinyinize.errors import InputError
 from pinyinize.lexicon import Lexicon
 from pinyinize.lookup import LookUp
+from pinyinize.numbers import NumberReader
 from pinyinize.options import AnnotationOptions, Format, Mode, Tones
 from pinyinize.render import render
 from pinyinize.render.pieces import Piece, pieces
@@ -130,6 +133,7 @@ class Annotator:
         self._lexicon = lexicon
         self._disambiguator = disambiguator
         self._stages: dict[str, Stage] | None = None
+        self._number_reader: NumberReader | None = None
         self._tone_rules = {mode: ToneRules(mode, lexicon) for mode in Mode}
 
     def with_user_words(self, words: Mapping[str, tuple[str, ...]]) -> Annotator:
@@ -180,18 +184,34 @@ class Annotator:
             "disambiguate": disambiguate,
         }
 
+    @property
+    def number_reader(self) -> NumberReader:
+        """The numbers stage, run after the others when ``numbers`` is asked for."""
+        if self._number_reader is None:
+            lexicon = self.lexicon
+
+            def readings_of(word: str) -> tuple[str, ...] | None:
+                entry = lexicon.word(word)
+                return entry.readings if entry is not None else None
+
+            self._number_reader = NumberReader(readings_of, lexicon.candidates)
+        return self._number_reader
+
     def replace_stage(self, name: str, stage: Stage) -> None:
         """Swap one stage for another callable ``Document -> Document``."""
         if name not in self.stages:
             raise KeyError(f"no stage {name!r}; stages: {list(self.stages)}")
         self.stages[name] = stage
 
-    def analyze(self, text: str, *, mode: Mode | str = Mode.DICTIONARY) -> Document:
+    def analyze(
+        self, text: str, *, mode: Mode | str = Mode.DICTIONARY, numbers: bool = False
+    ) -> Document:
         """Run the pipeline and return the document with every token's readings.
 
         ``mode`` chooses the reading convention (see :mod:`pinyinize.tone_rules`): citation and
         lexical neutral tones (``dictionary``), 一/不 changes and erhua (``textbook``), all of
         speech (``spoken``), or citation tones without lexical neutral tones (``citation``).
+        With ``numbers``, digits and symbols are read too (see :mod:`pinyinize.numbers`).
         """
         _require_text(text)
         tone_rules = self._tone_rules[Mode(mode)]
@@ -202,16 +222,19 @@ class Annotator:
         tokens: list[Token] = []
         start = 0
         for piece in split_into_chunks(text):
-            tokens.extend(_shifted(self._analyze_piece(piece, tone_rules).tokens, start))
+            analysed = self._analyze_piece(piece, tone_rules, numbers)
+            tokens.extend(_shifted(analysed.tokens, start))
             start += len(piece)
         return self._with_user_spellings(Document(text, tuple(tokens)))
 
-    def _analyze_piece(self, text: str, tone_rules: ToneRules) -> Document:
+    def _analyze_piece(self, text: str, tone_rules: ToneRules, numbers: bool = False) -> Document:
         document = Document(text)
         for name, stage in self.stages.items():
             document = stage(document)
             if not isinstance(document, Document):
                 raise TypeError(f"stage {name!r} returned {type(document).__name__}, not Document")
+        if numbers:
+            document = self.number_reader(document)
         return tone_rules(document)
 
     def _with_user_spellings(self, document: Document) -> Document:
@@ -226,9 +249,16 @@ class Annotator:
         *,
         tones: Tones | str = Tones.NUMBERS,
         mode: Mode | str = Mode.DICTIONARY,
+        numbers: bool = False,
     ) -> list[str | None]:
         """One entry per input character: its reading, or None when it is not read as Han
-        (or is an erhua 儿 merged into the syllable before it in textbook and spoken modes)."""
+        (or is an erhua 儿 merged into the syllable before it in textbook and spoken modes).
+
+        With ``numbers``, a number read digit by digit gives each of its characters its own
+        syllable (2024 → er4 ling2 er4 si4); any other number puts its whole reading, the
+        syllables separated by spaces, on its first character and None on the others
+        (12.5% → "bai3 fen1 zhi1 shi2 er4 dian3 wu3", None, None, None, None).
+        """
         _require_text(text)  # here too: offsets in errors count from the start of the text
         style = Tones(tones)
         spelled: dict[str, str] = {}  # a text has a few hundred distinct readings
@@ -236,7 +266,11 @@ class Annotator:
         tone_rules = self._tone_rules[Mode(mode)]
         for chunk in split_into_chunks(text):
             readings: list[str | None] = [None] * len(chunk)
-            for token in self._analyze_piece(chunk, tone_rules).tokens:
+            for token in self._analyze_piece(chunk, tone_rules, numbers).tokens:
+                if token.is_number and token.syllables[-1].offset == token.start:
+                    whole = " ".join(spell(s.reading or "", style) for s in token.syllables)
+                    readings[token.start] = whole
+                    continue
                 for syllable in token.syllables:
                     reading = syllable.reading
                     if reading:
@@ -274,7 +308,8 @@ class Annotator:
         words_seen = set() if seen is None else seen  # for the selection's `first`
 
         def written(piece: str) -> str:
-            document = select(self.analyze(piece, mode=options.mode), words_seen)
+            analysed = self.analyze(piece, mode=options.mode, numbers=options.numbers)
+            document = select(analysed, words_seen)
             return render(document, kind, rendering)
 
         if kind is Format.JSON:  # one document: offsets count from the start of the text
@@ -288,7 +323,7 @@ class Annotator:
         order, as the renderers see them (one document: nothing is refused, format and
         ``force`` do not matter)."""
         options = (options or _DEFAULTS).replace(**overrides)
-        document = self.analyze(text, mode=options.mode)
+        document = self.analyze(text, mode=options.mode, numbers=options.numbers)
         selected = Selector(self.lexicon, options.selection)(document, set())
         return list(pieces(selected, options.tones, options.orthography))
 

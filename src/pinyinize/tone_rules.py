@@ -19,6 +19,9 @@ syllable's full tone.  A mode then decides which changes speech makes are writte
 Each rule is a small function over one *phrase* (a stretch of adjacent Han words); rules
 change readings in place on a flat list of slots and the stage writes changes back with
 ``source=RULE`` and the old reading kept as ``citation``.
+
+A number token (digits the numbers stage read: ``1000`` 一千) is a word of its phrase like a
+Han word, with its spoken form as the word: 一千 yìqiān, ``1个`` yí gè in textbook mode.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from dataclasses import dataclass
 from pinyinize.lexicon import Lexicon
 from pinyinize.lookup import inner_word_at
 from pinyinize.options import Mode
-from pinyinize.types import Document, Source, Syllable, Token
+from pinyinize.types import NUMERAL_POS, SERIAL_POS, Document, Source, Syllable, Token
 
 __all__ = ["MODE_RULES", "OWN_NEUTRAL", "Mode", "ToneRules"]
 
@@ -97,12 +100,20 @@ def neutral_yi_bu_in_reduplication(phrase: Phrase) -> None:
 
 def yi_sandhi(phrase: Phrase) -> None:
     """一 is yí before a fourth tone and yì before the others, except where it is a number:
-    counted or ordinal (第一, 十一, 一九四九), at the end of its word (统一, 之一), or a month."""
+    counted or ordinal (第一, 十一, 一九四九), at the end of its word (统一, 之一), or a month.
+
+    In digits the numbers stage read, 一 changes only before 百 千 万 亿 (一千 yìqiān) or, at
+    the end of a quantity, before the word after it (``1个`` yí gè); not in serial digits
+    (``1月``, ``第1``, years, clock times) nor before 点 or 到 (``1.5`` yī diǎn wǔ)."""
     for position, slot in enumerate(phrase):
         if slot.char != "一" or slot.reading != "yi1":
             continue
         before, after = _neighbour(phrase, position, -1), _neighbour(phrase, position, 1)
         if after is None or after.char in DIGITS or after.reading is None:
+            continue
+        if slot.pos == SERIAL_POS:
+            continue
+        if slot.pos == NUMERAL_POS and after.token == slot.token and after.char not in "百千万亿":
             continue
         if before is not None and (before.char in NUMERALS or before.char == "第"):
             continue
@@ -394,14 +405,15 @@ def _retoned(syllable: Syllable, reading: str) -> Syllable:
 
 
 def _phrases(tokens: list[Token]) -> Iterator[Phrase]:
-    """Stretches of Han words with no other text between them."""
+    """Stretches of Han words (and number tokens) with no other text between them."""
     phrase: Phrase = []
     for number, token in enumerate(tokens):
-        if not token.is_han:
+        if not token.is_han and not token.syllables:
             if phrase:
                 yield phrase
             phrase = []
             continue
+        word = token.text if token.is_han else token.spoken
         for index, syllable in enumerate(token.syllables):
             phrase.append(
                 Slot(
@@ -410,7 +422,7 @@ def _phrases(tokens: list[Token]) -> Iterator[Phrase]:
                     syllable.char,
                     syllable.reading,
                     syllable.candidates,
-                    token.text,
+                    word,
                     token.pos,
                     syllable.merged,
                 )

@@ -14,7 +14,7 @@ from enum import Enum
 from types import MappingProxyType
 from typing import NamedTuple
 
-__all__ = ["Document", "Source", "Syllable", "Token"]
+__all__ = ["NUMERAL_POS", "SERIAL_POS", "Document", "Source", "Syllable", "Token"]
 
 _NO_SPELLINGS: Mapping[str, str] = MappingProxyType({})
 
@@ -28,6 +28,15 @@ class Source(str, Enum):
     MODEL = "model"  # the context model chose among the candidates
     RULE = "rule"  # a tone rule changed the reading
     CONTEXT = "context"  # the look-up stage chose a word's sense from the words beside it
+    NUMBER = "number"  # the numbers stage read digits or symbols (pinyinize.numbers)
+
+
+# The part of speech of a number token (non-Han text that the numbers stage read, whose
+# syllables are those of its spoken form): a quantity, whose 一 changes as in words (一千
+# yìqiān, 一个 yí gè), or digits read as a name or an order (years, dates, clock times,
+# telephone numbers, 第3), whose 一 keeps yī.
+NUMERAL_POS = "numeral"
+SERIAL_POS = "serial"
 
 
 class Syllable(NamedTuple):
@@ -59,7 +68,12 @@ class Syllable(NamedTuple):
 
 
 class Token(NamedTuple):
-    """A word (Han) or a run of other text, with its span in the input."""
+    """A word (Han) or a run of other text, with its span in the input.
+
+    A run of other text has no syllables, except a *number token* (``1,250``, ``12.5%``)
+    that the numbers stage read: its syllables are those of its spoken form (一千二百五十),
+    in order, and its ``pos`` is NUMERAL_POS or SERIAL_POS.
+    """
 
     text: str
     start: int
@@ -84,6 +98,16 @@ class Token(NamedTuple):
     def annotatable(self) -> bool:
         """A Han word whose every character has a reading."""
         return self.is_han and bool(self.syllables) and all(s.complete for s in self.syllables)
+
+    @property
+    def is_number(self) -> bool:
+        """Non-Han text read aloud by the numbers stage (its syllables are the spoken form's)."""
+        return not self.is_han and bool(self.syllables)
+
+    @property
+    def spoken(self) -> str:
+        """What is said: the characters of its syllables (百分之十二点五 for ``12.5%``)."""
+        return "".join(s.char for s in self.syllables)
 
     @property
     def readings(self) -> tuple[str, ...]:

@@ -1,5 +1,10 @@
 """JSON format: every token with its offsets and, for Han words, each character's reading,
-candidates and where the reading came from."""
+candidates and where the reading came from.
+
+A number token (with ``numbers``) has ``"han": false``, its ``pos`` (numeral or serial),
+``spoken`` (百分之十二点五 for ``12.5%``) and the syllables of the spoken form, each with
+the offset of the input character it is said for (read digit by digit) or of the number's
+first character."""
 
 from __future__ import annotations
 
@@ -36,6 +41,10 @@ def _token(token: Token, options: RenderOptions) -> dict[str, Any]:
     if token.is_han:
         item["pos"] = token.pos
         item["selected"] = token.selected
+        item["syllables"] = [_syllable(s, options) for s in token.syllables]
+    elif token.is_number:  # digits read by the numbers stage: the syllables of the spoken form
+        item["pos"] = token.pos
+        item["spoken"] = token.spoken
         item["syllables"] = [_syllable(s, options) for s in token.syllables]
     return item
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from pinyinize.numbers import number_words
 from pinyinize.orthography import starts_sentence, write_word
 from pinyinize.spell import Tones, spell, spell_word
 from pinyinize.types import Document, Source, Token
@@ -28,6 +29,8 @@ def pieces(document: Document, tones: Tones, orthography: bool = False) -> Itera
     A Han word in which some character has no known reading is split into its characters so
     that the ones that do have a reading are still annotated.  With ``orthography``, words
     are written as GB/T 16159-2012 asks (capitals, names apart; see pinyinize.orthography).
+    A number token (``12.5%``, read by the numbers stage) is one piece under the pinyin of
+    its spoken form (bǎi fēn zhī shí'èr diǎn wǔ), with no per-character syllables.
     """
     sentence_start = True
     for token in document.tokens:
@@ -44,6 +47,9 @@ def pieces(document: Document, tones: Tones, orthography: bool = False) -> Itera
                 piece = Piece(piece.text, written, piece.syllables)
             sentence_start = False
             yield piece
+        elif token.is_number:
+            sentence_start = False
+            yield Piece(token.text, _number_pinyin(token, tones))
         elif token.is_han and token.syllables:
             for syllable in token.syllables:
                 if syllable.reading:
@@ -72,3 +78,18 @@ def _word_piece(token: Token, tones: Tones) -> Piece:
         # per character: a merged erhua 儿 carries nothing, its r is on the syllable before
         tuple(spell(s.reading, tones) if s.reading else "" for s in token.syllables),
     )
+
+
+def _number_pinyin(token: Token, tones: Tones) -> str:
+    """The spoken form of a number token, written as words (一千 二百 五十: yìqiān èrbǎi
+    wǔshí) apart; with tone numbers every syllable apart (yi1 qian1 er4 bai3 wu3 shi2), as a
+    speech front end reads them."""
+    readings = [s.reading or "" for s in token.syllables]
+    if tones is Tones.NUMBERS:
+        return " ".join(spell(reading, tones) for reading in readings)
+    written = []
+    position = 0
+    for word in number_words(token.spoken):
+        written.append(spell_word(readings[position : position + len(word)], tones))
+        position += len(word)
+    return " ".join(written)

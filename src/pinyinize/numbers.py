@@ -117,6 +117,7 @@ NUMBER_END = re.compile(rf"(?:\d|[%‰％]|[0-9０-９] ?(?:{_UNIT}))\Z")
 _LIANG_BEFORE = frozenset(
     "个位名本次回遍趟天年岁周星种件张条只头匹辆架艘家所座栋间项场部台份批套双对块斤吨升米克"
     "公倍点毛角元杯碗勺片根颗粒瓶袋包盒箱桶滴支把枚篇首句段节轮局球分秒小人队国方代圈千万亿平"
+    "室厅卫"
 )
 # After these a number is an order or a name (1月, 1日, 1号, 1点, 3楼): 一 keeps yī, 2 is 二.
 _SERIAL_BEFORE = frozenset("月日号点时楼层班届期路")
@@ -249,15 +250,50 @@ def _read_date(match: re.Match[str], context: _Context) -> NumberSpan | None:
 
 
 def _read_colon(match: re.Match[str], context: _Context) -> NumberSpan | None:
+    """A clock time (13:45 十三点四十五分, 9:00-17:00 九点到十七点) or a score or ratio
+    (3:1 三比一, after 以 or 比分 also 10:30)."""
     hours, minutes, seconds = match.group("h", "mi", "s")
-    if _SCORE_AFTER.search(context.before(match.start())) or len(minutes) != 2:
-        return None if seconds else _read_score(hours, minutes, match)
-    if int(hours) > 24 or int(minutes) > 59 or (seconds and int(seconds) > 59):
-        return _read_score(match.group("h"), match.group("mi"), match) if not seconds else None
+    later = match.group("h2"), match.group("mi2")
+    score = _SCORE_AFTER.search(context.before(match.start())) is not None
+    if score or not _is_clock(hours, minutes, seconds):
+        if seconds or later[0]:
+            return None
+        return _read_score(hours, minutes, match)
+    words = _clock(hours, minutes, seconds)
+    if later[0] and later[1]:
+        if not _is_clock(later[0], later[1], None):
+            return None
+        words += ["到", *_clock(later[0], later[1], None)]
+    return _span(match, words, serial=True)
+
+
+def _is_clock(hours: str, minutes: str, seconds: str | None) -> bool:
+    return (
+        len(hours) <= 2
+        and len(minutes) == 2
+        and int(hours) <= 24
+        and int(minutes) <= 59
+        and (not seconds or int(seconds) <= 59)
+    )
+
+
+def _clock(hours: str, minutes: str, seconds: str | None) -> list[str]:
     words = ["两" if int(hours) == 2 else cardinal(int(hours), liang=False), "点"]
     for value, unit in ((minutes, "分"), (seconds, "秒")):
         if value and int(value):
             words += ["零" if int(value) < 10 else "", cardinal(int(value), liang=False), unit]
+    return words
+
+
+def _read_version(match: re.Match[str], context: _Context) -> NumberSpan | None:
+    """Dotted numbers (a version 3.2.1, an address 192.168.1.1): each part a number of up
+    to two digits or its digits, the dots 点."""
+    words: list[str] = []
+    for part in match.group().split("."):
+        if words:
+            words.append("点")
+        short = len(part) <= 2 and not (len(part) == 2 and part.startswith("0"))
+        words.append(cardinal(int(part), liang=False) if short else _digit_by_digit(part))
     return _span(match, words, serial=True)
 
 
@@ -279,7 +315,7 @@ def _read_currency(match: re.Match[str], context: _Context) -> NumberSpan | None
         return None  # $5万: the symbol's word would come before 万; the digits alone are read
     number = match.group("amount")
     unit = _CURRENCIES[match.group("currency")]
-    return _span(match, [_quantity(number, unit[0]), unit])
+    return _span(match, [_quantity(number, "元"), unit])  # 两元, 两美元
 
 
 def _read_percent(match: re.Match[str], context: _Context) -> NumberSpan | None:
@@ -316,7 +352,7 @@ def _read_range(match: re.Match[str], context: _Context) -> NumberSpan | None:
         words = [_digit_by_digit(first), "年", cardinal(int(second), liang=False), "月"]
         return _span(match, words, serial=True)  # 2024-03: a month
     first_sign = match.group("neg")
-    words = [_signed(first_sign, unit), _decimal(first, liang=_liang(first, after))]
+    words = [_signed(first_sign, unit or after[:1]), _decimal(first, liang=_liang(first, after))]
     words += ["到", _decimal(second, liang=_liang(second, after))]
     if unit:
         words.append(UNITS[unit])
@@ -344,8 +380,9 @@ def _read_number(match: re.Match[str], context: _Context) -> NumberSpan | None:
         if code is not None:
             return code
     ordinal = before.endswith("第")
+    date = after[:1] in ("月", "日", "号")  # 03月05日: 三月五日
     serial = ordinal or after[:1] in _SERIAL_BEFORE
-    if plain.isdigit() and not sign and len(plain) > 1 and plain.startswith("0"):
+    if plain.isdigit() and not sign and len(plain) > 1 and plain.startswith("0") and not date:
         rest = plain.lstrip("0")  # 05分 零五分, 00 零零
         words = ["零" * (len(plain) - len(rest)), cardinal(int(rest), liang=False) if rest else ""]
         return _span(match, [*words, UNITS[unit] if unit else ""], serial=serial)
@@ -406,7 +443,14 @@ _READERS: tuple[tuple[re.Pattern[str], _Reader], ...] = (
         ),
         _read_code,
     ),
-    (re.compile(r"(?P<h>\d{1,2}):(?P<mi>\d{1,2})(?::(?P<s>\d{2}))?(?![\d:])"), _read_colon),
+    (
+        re.compile(
+            r"(?P<h>\d{1,3}):(?P<mi>\d{1,3})(?::(?P<s>\d{2}))?"
+            r"(?:[-~—–至](?P<h2>\d{1,2}):(?P<mi2>\d{2}))?(?![\d:])"
+        ),
+        _read_colon,
+    ),
+    (re.compile(r"\d+(?:\.\d+){2,}(?![\d.])"), _read_version),
     (
         re.compile(rf"(?P<currency>[¥￥$€£]) ?(?P<amount>{_NUMBER})(?![\d.])"),
         _read_currency,
@@ -429,7 +473,7 @@ _READERS: tuple[tuple[re.Pattern[str], _Reader], ...] = (
     ),
 )
 # Where a number may start: a digit, a sign or a currency symbol before a digit.
-_START = re.compile(r"(?<![\d.,:/])(?:[-¥￥$€£] ?)?\d")
+_START = re.compile(r"(?<!\d)(?<!\d[.,:/])(?:[-¥￥$€£] ?)?\d")
 _HAS_DIGIT = re.compile(r"[0-9０-９]")
 
 
@@ -463,12 +507,16 @@ def _read_at(narrow: str, position: int, end: int, context: _Context) -> NumberS
         match = pattern.match(narrow, position, end)
         if match is None:
             continue
-        if match.group().startswith("-") and position > 0 and narrow[position - 1].isalnum():
+        if match.group().startswith("-") and _is_letter_or_digit(narrow[position - 1 : position]):
             continue  # a hyphen after a word (COVID-19) is no minus sign
         span = reader(match, context)
         if span is not None and span.words:
             return span
     return None
+
+
+def _is_letter_or_digit(char: str) -> bool:
+    return char.isascii() and char.isalnum()
 
 
 def number_words(spoken: str) -> list[str]:

@@ -77,6 +77,9 @@ class AnnotateOptions(StyleOptions, UserWords):
     orthography: bool = False
     select: str = Field("all", description="all, polyphones, level:N, chars:N, rare, first")
     force: bool = Field(False, description="annotate inline text that is already annotated")
+    numbers: bool = Field(
+        False, description="read numbers, dates, units and symbols: 12.5% bǎi fēn zhī shí'èr…"
+    )
 
     @field_validator("text")
     @classmethod
@@ -186,7 +189,16 @@ class Health(BaseModel):
 
 def annotation_options(body: AnnotateOptions) -> AnnotationOptions:
     """How to annotate, as a request asks (its selection was checked when it was read)."""
-    fields = {"format", "tones", "mode", "per_character", "orthography", "select", "force"}
+    fields = {
+        "format",
+        "tones",
+        "mode",
+        "per_character",
+        "orthography",
+        "select",
+        "force",
+        "numbers",
+    }
     return AnnotationOptions.parse(**body.model_dump(include=fields))
 
 

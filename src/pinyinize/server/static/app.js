@@ -58,6 +58,7 @@ function options() {
     select: selection(),
     per_character: $("per-character").checked,
     orthography: $("orthography").checked,
+    numbers: $("numbers").checked,
     user_dict: { ...choices },
   };
 }
@@ -173,6 +174,8 @@ function showPieces(pieces, perCharacter) {
     let piece = original;
     shownPieces.push(piece);
     if (piece.pinyin === null) return document.createTextNode(piece.text);
+    // A number read aloud (12.5%): one reading under its digits, nothing to choose from.
+    if (piece.syllables.length === 0) return ruby([[piece.text, piece.pinyin]], tones);
     // An inline span, not a <button>: a button is an atomic inline, and the line breaker
     // may break around it anywhere, even after “ or before 。 (clreq's line-start and
     // line-end prohibitions hold only between inline text).
@@ -403,7 +406,7 @@ function exportChoices() {
 function start() {
   $("text").addEventListener("input", schedule);
   const selectors = ["chars", "polyphones", "first"];
-  for (const id of ["format", "tones", "mode", "select", "per-character", "orthography", ...selectors]) {
+  for (const id of ["format", "tones", "mode", "select", "per-character", "orthography", "numbers", ...selectors]) {
     $(id).addEventListener("change", refresh);
   }
   for (const id of ["size", "face", "position", "tone-colours"]) {

@@ -304,3 +304,13 @@ def test_number_tokens_cover_the_text_and_never_fail(annotator, text):
     assert position == len(text)
     assert len(annotator.readings(text, numbers=True)) == len(text)
     annotator.annotate(text, numbers=True, format="pinyin")
+
+
+def test_check_leaves_the_readings_of_numbers_alone(annotator):
+    from pinyinize.check import check, repair
+
+    annotated = annotator.annotate("2024年3月5日，共1,250元，增长12.5%。", numbers=True)
+    assert check(annotator, annotated) == []
+    assert repair(annotator, annotated) == annotated
+    wrong = annotated.replace("元(yuán)", "元(yuǎn)")
+    assert [problem.kind for problem in check(annotator, wrong)] == ["reading"]

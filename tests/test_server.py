@@ -405,3 +405,13 @@ def test_the_serve_command_passes_its_options(monkeypatch):
 def test_annotate_in_citation_mode(client):
     body = {"text": "衣服", "mode": "citation", "tones": "numbers"}
     assert client.post("/api/annotate", json=body).json()["result"] == "衣服(yi1fu2)"
+
+
+def test_annotate_and_pieces_read_numbers_when_asked(client):
+    body = {"text": "共2个", "tones": "numbers", "numbers": True}
+    result = client.post("/api/annotate", json=body).json()["result"]
+    assert result == "共(gong4)2(liang3)个(ge4)"
+    plain = client.post("/api/annotate", json={"text": "共2个"}).json()["result"]
+    assert plain == "共(gòng)2个(gè)"
+    pieces = client.post("/api/pieces", json={"text": "12%", "numbers": True}).json()["pieces"]
+    assert pieces == [{"text": "12%", "start": 0, "pinyin": "bǎi fēn zhī shí'èr", "syllables": []}]

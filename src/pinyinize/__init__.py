@@ -64,10 +64,16 @@ def _default_annotator() -> Annotator:
 
 
 def readings(
-    text: str, *, tones: Tones | str = Tones.NUMBERS, mode: Mode | str = Mode.DICTIONARY
+    text: str,
+    *,
+    tones: Tones | str = Tones.NUMBERS,
+    mode: Mode | str = Mode.DICTIONARY,
+    numbers: bool = False,
 ) -> list[str | None]:
-    """One entry per character of ``text``: its reading (``"huan2"``), or None if not Han."""
-    return _default_annotator().readings(text, tones=tones, mode=mode)
+    """One entry per character of ``text``: its reading (``"huan2"``), or None if not Han.
+
+    With ``numbers``, digits and symbols are read too (see :meth:`Annotator.readings`)."""
+    return _default_annotator().readings(text, tones=tones, mode=mode, numbers=numbers)
 
 
 def annotate(text: str, options: AnnotationOptions | None = None, **overrides: typing.Any) -> str:

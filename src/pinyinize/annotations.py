@@ -28,7 +28,6 @@ from collections.abc import Callable, Collection, Iterator
 from html import unescape
 
 from pinyinize.errors import InputError
-from pinyinize.numbers import NUMBER_END
 from pinyinize.spell import STYLE_REGISTRY, Tones, all_readings, split_word
 
 __all__ = [
@@ -110,6 +109,8 @@ def find_inline_annotations(
 
 def _ends_number(text: str, position: int) -> bool:
     """Whether the text before ``position`` ends as a number the numbers stage reads."""
+    from pinyinize.numbers import NUMBER_END  # only where a group follows other text
+
     return NUMBER_END.search(text, max(0, position - 8), position) is not None
 
 

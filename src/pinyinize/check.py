@@ -13,7 +13,9 @@ pipeline says of the same text.  Problems, each with a position and a suggested 
 * ``apostrophe``: a syllable starting with a, o or e run into the one before (两岸(liǎngàn)
   reads liǎn'gàn).
 
-Parentheses that are not pinyin (``认证机构(WRCA)``, ``(2021-2040)``) are text.  Repair applies
+Parentheses that are not pinyin (``认证机构(WRCA)``, ``(2021-2040)``) are text.  The readings
+of numbers that annotate writes with ``numbers`` (``12.5%(bǎi fēn zhī shí'èr diǎn wǔ)``) are
+recognised and left alone.  Repair applies
 the suggested fixes and leaves every other character as it was.
 """
 
@@ -126,11 +128,21 @@ def _find_inline(text: str) -> tuple[str, list[_Annotation]]:
     position = 0
     plain_length = 0
     previous_end = -1
-    for match in find_groups(text, is_han, _is_pinyin):
+    after_number = False  # the group before was a number's reading
+    for match in find_groups(text, is_han, _is_pinyin, follows_number=True):
         start = match.start()
         follows_group = start == previous_end
         plain.append(text[position:start])
         plain_length += start - position
+        # A number's reading (annotate with numbers: 12.5%(bǎi fēn zhī shí'èr diǎn wǔ)) is
+        # taken out of the plain text but not checked: the lexicon has no entry to check
+        # it against.
+        after_number = (follows_group and after_number) or not (
+            follows_group or is_han(text[start - 1])
+        )
+        if after_number:
+            position = previous_end = match.end()
+            continue
         annotations.append(
             _Annotation(
                 start,

@@ -11,7 +11,7 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pinyinize.annotations import (
     find_inline_annotations,
@@ -23,7 +23,6 @@ from pinyinize.disambiguate import Disambiguator
 from pinyinize.errors import InputError
 from pinyinize.lexicon import Lexicon
 from pinyinize.lookup import LookUp
-from pinyinize.numbers import NumberReader
 from pinyinize.options import AnnotationOptions, Format, Mode, Tones
 from pinyinize.render import render
 from pinyinize.render.pieces import Piece, pieces
@@ -33,6 +32,9 @@ from pinyinize.select import Selector
 from pinyinize.spell import spell
 from pinyinize.tone_rules import ToneRules
 from pinyinize.types import Document, Syllable, Token
+
+if TYPE_CHECKING:
+    from pinyinize.numbers import NumberReader
 from pinyinize.userdict import read_user_dictionary, spellings_written
 
 __all__ = ["Annotator", "Stage", "split_into_chunks"]
@@ -188,6 +190,8 @@ class Annotator:
     def number_reader(self) -> NumberReader:
         """The numbers stage, run after the others when ``numbers`` is asked for."""
         if self._number_reader is None:
+            from pinyinize.numbers import NumberReader  # its patterns: only when asked for
+
             lexicon = self.lexicon
 
             def readings_of(word: str) -> tuple[str, ...] | None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from pinyinize.numbers import number_words
 from pinyinize.orthography import starts_sentence, write_word
 from pinyinize.spell import Tones, spell, spell_word
 from pinyinize.types import Document, Source, Token
@@ -84,6 +83,8 @@ def _number_pinyin(token: Token, tones: Tones) -> str:
     """The spoken form of a number token, written as words (一千 二百 五十: yìqiān èrbǎi
     wǔshí) apart; with tone numbers every syllable apart (yi1 qian1 er4 bai3 wu3 shi2), as a
     speech front end reads them."""
+    from pinyinize.numbers import number_words  # only numbers read by request get here
+
     readings = [s.reading or "" for s in token.syllables]
     if tones is Tones.NUMBERS:
         return " ".join(spell(reading, tones) for reading in readings)

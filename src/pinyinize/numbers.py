@@ -112,11 +112,18 @@ UNITS: dict[str, str] = {
 _TEMPERATURES = frozenset({"°C", "°F", "℃", "℉", "度"})
 _CURRENCIES = {"¥": "元", "￥": "元", "$": "美元", "€": "欧元", "£": "英镑"}
 
+
+def _compile(pattern: str) -> re.Pattern[str]:
+    """ASCII \\d: digits are ASCII here (full-width ones are narrowed first); other
+    scripts' digits (Arabic-Indic ١٢) are text, as the inline grammar takes them."""
+    return re.compile(pattern, re.ASCII)
+
+
 _UNIT = "|".join(re.escape(unit) for unit in sorted(UNITS, key=len, reverse=True))
 _NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 # Where an inline annotation of a number may start: after a digit, %, ‰ or a unit that ends
 # a number (checked on the text before a parenthesised group; see pinyinize.annotations).
-NUMBER_END = re.compile(rf"(?:\d|[%‰％]|[0-9０-９] ?(?:{_UNIT}))\Z")
+NUMBER_END = _compile(rf"(?:[0-9０-９%‰％]|[0-9０-９] ?(?:{_UNIT}))\Z")
 
 # Measure words (and units) before which 2 is 两: 两个, 两点, 两公斤, 两千.
 _LIANG_BEFORE = frozenset(
@@ -127,13 +134,13 @@ _LIANG_BEFORE = frozenset(
 # After these a number is an order or a name (1月, 1日, 1号, 1点, 3楼): 一 keeps yī, 2 is 二.
 _SERIAL_BEFORE = frozenset("月日号点时楼层班届期路")
 # Words just before a number that make its digits a code (telephone, flight, room).
-_CODE_AFTER = re.compile(
+_CODE_AFTER = _compile(
     r"(?:电话|手机|号码|热线|拨打|致电|编号|尾号|邮编|房间|航班|车次|工号|学号|密码|验证码|"
     r"QQ|微信|传真|座机|分机)[号是为：:\s]*\Z"
 )
 # Words just before ``3-1`` or ``3:1`` that make it a score.
-_SCORE_AFTER = re.compile(r"(?:以|比分|总比分|战胜|击败|打败|负于|战平|逆转|赢|输|大比分)\s*\Z")
-_YEAR_SPAN_AFTER = re.compile(r"(?:多|来|之久|左右|的历史)")
+_SCORE_AFTER = _compile(r"(?:以|比分|总比分|战胜|击败|打败|负于|战平|逆转|赢|输|大比分)\s*\Z")
+_YEAR_SPAN_AFTER = _compile(r"(?:多|来|之久|左右|的历史)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -438,48 +445,48 @@ def _liang(number: str, following: str) -> bool:
 # Readers tried in order at each place where a number may start; the first that reads wins.
 _READERS: tuple[tuple[re.Pattern[str], _Reader], ...] = (
     (
-        re.compile(r"(?P<y>\d{4})(?P<sep>[-/.])(?P<mo>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?![\d.])"),
+        _compile(r"(?P<y>\d{4})(?P<sep>[-/.])(?P<mo>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?![\d.])"),
         _read_date,
     ),
     (
-        re.compile(
+        _compile(
             r"(?P<code>(?:\d{17}|\d{15})(?=[Xx])|\d{18}(?!\d)|1[3-9]\d{9}(?!\d)"
             r"|0\d{2,3}-\d{7,8}(?!\d)|400-\d{3}-\d{4}(?!\d)|1[3-9]\d-\d{4}-\d{4}(?!\d))"
         ),
         _read_code,
     ),
     (
-        re.compile(
+        _compile(
             r"(?P<h>\d{1,3}):(?P<mi>\d{1,3})(?::(?P<s>\d{2}))?"
             r"(?:[-~—–至](?P<h2>\d{1,2}):(?P<mi2>\d{2}))?(?![\d:])"
         ),
         _read_colon,
     ),
-    (re.compile(r"\d+(?:\.\d+){2,}(?![\d.])"), _read_version),
+    (_compile(r"\d+(?:\.\d+){2,}(?![\d.])"), _read_version),
     (
-        re.compile(rf"(?P<currency>[¥￥$€£]) ?(?P<amount>{_NUMBER})(?![\d.])"),
+        _compile(rf"(?P<currency>[¥￥$€£]) ?(?P<amount>{_NUMBER})(?![\d.])"),
         _read_currency,
     ),
     (
-        re.compile(rf"(?P<sign>-)?(?P<p1>{_NUMBER})(?:%?[-~](?P<p2>{_NUMBER}))?(?P<per>[%‰])"),
+        _compile(rf"(?P<sign>-)?(?P<p1>{_NUMBER})(?:%?[-~](?P<p2>{_NUMBER}))?(?P<per>[%‰])"),
         _read_percent,
     ),
-    (re.compile(r"(?P<num>\d+)/(?P<den>\d+)(?![\d/.])"), _read_fraction),
+    (_compile(r"(?P<num>\d+)/(?P<den>\d+)(?![\d/.])"), _read_fraction),
     (
-        re.compile(
+        _compile(
             rf"(?P<neg>-)?(?P<a>{_NUMBER}) ?[-~—–] ?(?P<b>{_NUMBER})(?![\d.])"
             rf"(?: ?(?P<unit>{_UNIT})(?![A-Za-z]))?"
         ),
         _read_range,
     ),
     (
-        re.compile(rf"(?P<sign>-)?(?P<n>{_NUMBER})(?![\d])(?: ?(?P<nunit>{_UNIT})(?![A-Za-z²³]))?"),
+        _compile(rf"(?P<sign>-)?(?P<n>{_NUMBER})(?![\d])(?: ?(?P<nunit>{_UNIT})(?![A-Za-z²³]))?"),
         _read_number,
     ),
 )
 # Where a number may start: a digit, a sign or a currency symbol before a digit.
-_START = re.compile(r"(?<!\d)(?<!\d[.,:/])(?:[-¥￥$€£] ?)?\d")
-_HAS_DIGIT = re.compile(r"[0-9０-９]")
+_START = _compile(r"(?<!\d)(?<!\d[.,:/])(?:[-¥￥$€£] ?)?\d")
+_HAS_DIGIT = _compile(r"[0-9０-９]")
 
 
 def find_numbers(text: str, start: int = 0, end: int | None = None) -> Iterator[NumberSpan]:

@@ -484,3 +484,20 @@ def test_a_too_large_paste_clears_the_old_preview(page):
     assert "limit" in error_shown(page)
     assert page.locator("#preview ruby").count() == 0
     assert page.locator("#status.error").count() == 1
+
+
+def test_numbers_are_read_when_the_box_is_ticked(page, annotator):
+    text = "共2个，增长12.5%"
+    type_text(page, text)
+    page.wait_for_function("() => document.querySelectorAll('#preview ruby').length === 3")
+    page.check("#numbers")
+    reading = "bǎi fēn zhī shí'èr diǎn wǔ"
+    page.wait_for_function(
+        "r => [...document.querySelectorAll('#preview rt')].some(rt => rt.textContent === r)",
+        arg=reading,
+    )
+    # A number has one reading, nothing to choose: it is not a clickable word.
+    assert page.locator("#preview .word", has_text="12.5%").count() == 0
+    page.select_option("#format", "inline")
+    expected = annotator.annotate(text, numbers=True)
+    page.wait_for_function("e => document.getElementById('output').value === e", arg=expected)

@@ -231,10 +231,9 @@ def _decimal(number: str, *, liang: bool = False) -> str:
 
 @dataclass(frozen=True, slots=True)
 class _Context:
-    """The text around a candidate: the whole input, with the region it may cover."""
+    """The text around a candidate (the whole input, digits narrowed)."""
 
     text: str
-    end: int  # end of the non-Han region
 
     def before(self, position: int, length: int = 8) -> str:
         return self.text[max(0, position - length) : position]
@@ -494,7 +493,7 @@ def find_numbers(text: str, start: int = 0, end: int | None = None) -> Iterator[
     around them as context, in order and not overlapping."""
     end = len(text) if end is None else end
     narrow = text.translate(_NARROW)
-    context = _Context(narrow, end)
+    context = _Context(narrow)
     position = start
     while True:
         found = _START.search(narrow, position, end)

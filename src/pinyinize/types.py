@@ -47,6 +47,9 @@ class Syllable(NamedTuple):
     first; a decided reading is always one of them or its neutral-tone form, until a tone
     rule changes it: then ``citation`` keeps the reading before the rule.  ``merged`` marks
     an erhua 儿 whose sound joined the syllable before it (一点儿: 点 ``dianr3``, 儿 ``None``).
+    In a number token the character is one of the spoken form (百 of 百分之十二点五 for
+    ``12.5%``) and ``offset`` that of the input character it is said for: its own digit
+    where the number is read digit by digit, else the number's first character.
     """
 
     char: str

@@ -29,12 +29,12 @@ def test_import_loads_no_data():
     code = (
         "import sys, pinyinize, pinyinize.lexicon as l, pinyinize.disambiguate.prior as p;"
         "print(l._load_default.cache_info().currsize, p._default_counts.cache_info().currsize,"
-        " 'numpy' in sys.modules)"
+        " 'numpy' in sys.modules, 'pinyinize.numbers' in sys.modules)"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
-    assert result.stdout.split() == ["0", "0", "False"]
+    assert result.stdout.split() == ["0", "0", "False", "False"]
 
 
 def test_the_context_model_is_the_default(annotator):

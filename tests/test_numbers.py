@@ -16,9 +16,11 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from pinyinize import AnnotationOptions, InputError
+from pinyinize.annotations import NumberReadings
 from pinyinize.batch import BatchSettings
+from pinyinize.check import check
 from pinyinize.cli import main
-from pinyinize.numbers import cardinal, find_numbers, number_words
+from pinyinize.numbers import cardinal, find_numbers, number_words, spoken_words
 from pinyinize.types import NUMERAL_POS, SERIAL_POS, Source
 
 TABLE = Path(__file__).parent / "data" / "numbers.tsv"
@@ -198,6 +200,119 @@ def test_strip_removes_number_annotations_only(annotator):
     assert annotator.strip(not_pinyin) == not_pinyin
 
 
+# Labels and list markers right after a number, from papers, standards and contracts: a, e
+# and o are pinyin syllables, but no number's reading holds them, so the groups are text.
+LIST_MARKERS = [
+    ("figures", "实验结果见图5(a)和表2(b)。", ["(a)", "(b)"]),
+    ("contract", "依照条款3(e)规定，承包人应在7日内提交报告。", ["(e)"]),
+    ("regulation", "有本办法第12条第2(a)项所列情形的，不予登记。", ["(a)"]),
+    ("curves", "曲线1(o)表示空载工况，曲线2(o)表示满载工况。", ["(o)", "(o)"]),
+    ("units", "样品A1(e)的质量为12.5g(b)。", ["(e)", "(b)"]),
+    ("temperatures", "图6给出了25℃(a)和60℃(b)时的应力分布。", ["(a)", "(b)"]),
+    ("standard", "应符合第5.1.3(ii)款的要求。", ["(ii)"]),
+    ("full-width", "详见附表4（a）。", ["（a）"]),
+]
+STYLES = [{"tones": tones} for tones in ("marks", "numbers", "none", "zhuyin", "initials-finals")]
+STYLES += [{"mode": "textbook"}, {"mode": "spoken"}, {"orthography": True}]
+
+
+@pytest.mark.parametrize("numbers", [False, True], ids=["default", "numbers"])
+@pytest.mark.parametrize(
+    ("text", "markers"), [c[1:] for c in LIST_MARKERS], ids=[c[0] for c in LIST_MARKERS]
+)
+def test_list_markers_after_numbers_are_text(annotator, text, markers, numbers):
+    assert annotator.find_annotations(text) == []
+    for style in STYLES:
+        inline = annotator.annotate(text, numbers=numbers, **style)
+        assert [m for m in markers if m in inline] == markers
+        assert annotator.strip(inline) == text
+    assert check(annotator, annotator.annotate(text, numbers=numbers)) == []
+    ruby = annotator.annotate(text, format="ruby", numbers=numbers)
+    assert annotator.strip(ruby, format="ruby") == text
+    data = annotator.annotate(text, format="json", numbers=numbers)
+    assert annotator.strip(data, format="json") == text
+
+
+def test_the_command_line_annotates_list_markers_after_numbers():
+    for args in (["annotate"], ["annotate", "--numbers"]):
+        result = CliRunner().invoke(main, args, input="见图5(a)和表2(b)\n".encode())
+        assert result.exit_code == 0, result.output
+        stripped = CliRunner().invoke(main, ["strip"], input=result.output.encode())
+        assert stripped.output == "见图5(a)和表2(b)\n"
+
+
+def test_a_group_after_a_numbers_reading_is_one_only_if_it_reads_a_number(annotator):
+    cases = [
+        ("见图5(wǔ)(a)", "见图5(a)"),
+        ("增长5(wǔ)(wǔ)倍", "增长5倍"),  # doubled, as after a word
+        ("12.5%(bǎi fēn zhī shí'èr diǎn wǔ)(e)", "12.5%(e)"),
+        ("25℃(èrshíwǔ shè shì dù)(a)", "25℃(a)"),
+    ]
+    for annotated, plain in cases:
+        assert annotator.strip(annotated) == plain
+
+
+def test_a_group_of_number_syllables_after_a_number_is_its_reading(annotator):
+    # 二 is èr: (er) after a number reads as one, so it is refused rather than lost to strip.
+    assert annotator.find_annotations("第3(er)项") == [(2, "(er)")]
+    with pytest.raises(InputError, match="already annotated"):
+        annotator.annotate("第3(er)项")
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "shí'èr",
+        "Shí'èr",
+        "shi'er",
+        "shi2er4",
+        "ㄕˊ ㄦˋ",
+        "sh i2 er4",
+        "yìqiān",
+        "yiqian",
+        "líng xià sān shè shì dù",
+        "bǎi fēn zhī wǔ",
+        "gōng lǐ měi xiǎo shí",
+        "yāo",
+        "liǎng",
+        "ōu yuán",
+        "èrshíwǔ",
+    ],
+)
+def test_a_numbers_reading_in_any_style_reads_a_number(annotator, written):
+    assert annotator.reads_number(written)
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["a", "e", "o", "b", "ē", "A", "ii", "an", "ㄜ", "e4", "hǎo a", "yínháng", "sh an1", "5"],
+)
+def test_other_groups_do_not_read_a_number(annotator, written):
+    assert not annotator.reads_number(written)
+
+
+def test_number_readings_take_only_their_syllables_whatever_the_style():
+    readings = NumberReadings(["wu", "er", "shi"])
+    for written in ["wǔ", "wu3", "wu", "Wǔshí'èr", "ㄨˇ", "ㄕˊ ㄦˋ", "u3", "sh i2 er4"]:
+        assert readings(written), written
+    for written in ["yī", "a", "ㄧ", "sh i2 a4", "sh", "wǔ-yī", "wu3shi"]:
+        assert not readings(written), written
+
+
+def test_spoken_forms_hold_only_the_words_the_grammar_knows():
+    known = set("".join(spoken_words()))
+    for _, text, _, _ in CASES:
+        for span in find_numbers(text):
+            assert set(span.spoken) <= known, (text, span.spoken)
+
+
+@pytest.mark.parametrize("style", STYLES, ids=[str(s) for s in STYLES])
+def test_every_number_of_the_table_strips_back(annotator, style):
+    for _, text, _, _ in CASES:
+        assert annotator.find_annotations(text) == [], text
+        assert annotator.strip(annotator.annotate(text, numbers=True, **style)) == text
+
+
 def test_the_option_reaches_every_door():
     assert AnnotationOptions.parse(numbers=True).numbers is True
     plain = BatchSettings().fingerprint()
@@ -258,11 +373,20 @@ FRAGMENTS = st.sampled_from(
         "😀",
         "١٢",
         "13812345678",
+        "(a)",
+        "(b)",
+        "(e)",
+        "(o)",
+        "(er)",
+        "(ii)",
+        "（a）",
+        "图",
+        "条款",
     ]
 )
 TEXT = st.one_of(
     st.lists(FRAGMENTS, max_size=12).map("".join),
-    st.text(alphabet="0123456789.,:-/%℃年月日个点第 ab(ǎ)", max_size=30),
+    st.text(alphabet="0123456789.,:-/%℃年月日个点第 abeor(ǎ)", max_size=30),
     st.lists(st.one_of(FRAGMENTS, st.text(max_size=3)), max_size=10).map("".join),
 )
 SETTINGS = settings(
@@ -274,6 +398,8 @@ SETTINGS = settings(
 @given(TEXT)
 def test_annotate_then_strip_gives_the_input_back(annotator, text):
     assume(not annotator.find_annotations(text))
+    for tones in ["marks", "none", "zhuyin", "initials-finals"]:
+        assert annotator.strip(annotator.annotate(text, tones=tones)) == text
     for tones in ["marks", "numbers", "none", "zhuyin", "initials-finals"]:
         inline = annotator.annotate(text, numbers=True, tones=tones)
         assert annotator.strip(inline) == text
@@ -289,6 +415,31 @@ def test_annotate_then_strip_gives_the_input_back(annotator, text):
     assert annotator.strip(orthography) == text
 
 
+# Text around numbers followed by the labels and list markers of technical and legal text.
+LABELLED = st.lists(
+    st.tuples(
+        st.sampled_from(["见图", "表", "条款", "第", "，", "曲线A", "", " "]),
+        st.sampled_from(["5", "2", "1", "12", "3.5", "25℃", "10%", "2024", "1,250", "5km"]),
+        st.sampled_from(["(a)", "(b)", "(e)", "(o)", "(ii)", "(an)", "(A)", "（a）", "（e）"]),
+        st.sampled_from(["项", "规定", "和", "。", "", "(b)"]),
+    ).map("".join),
+    min_size=1,
+    max_size=4,
+).map("".join)
+
+
+@SETTINGS
+@given(LABELLED)
+def test_list_markers_after_numbers_are_never_annotations(annotator, text):
+    assert annotator.find_annotations(text) == []
+    for numbers in (False, True):
+        for tones in ["marks", "numbers", "none", "zhuyin", "initials-finals"]:
+            inline = annotator.annotate(text, numbers=numbers, tones=tones)
+            assert annotator.strip(inline) == text
+        orthography = annotator.annotate(text, numbers=numbers, orthography=True)
+        assert annotator.strip(orthography) == text
+
+
 @SETTINGS
 @given(TEXT)
 def test_number_tokens_cover_the_text_and_never_fail(annotator, text):
@@ -299,6 +450,7 @@ def test_number_tokens_cover_the_text_and_never_fail(annotator, text):
         assert text[token.start : token.end] == token.text
         if token.is_number:
             assert all(s.reading for s in token.syllables)
+            assert set(token.spoken) <= set("".join(spoken_words()))
             assert all(token.start <= s.offset < token.end for s in token.syllables)
         position = token.end
     assert position == len(text)
@@ -307,7 +459,7 @@ def test_number_tokens_cover_the_text_and_never_fail(annotator, text):
 
 
 def test_check_leaves_the_readings_of_numbers_alone(annotator):
-    from pinyinize.check import check, repair
+    from pinyinize.check import repair
 
     annotated = annotator.annotate("2024年3月5日，共1,250元，增长12.5%。", numbers=True)
     assert check(annotator, annotated) == []

@@ -54,6 +54,15 @@ FRAGMENTS = st.sampled_from(
         "'",
         "Zhāng",
         "(yínháng)",
+        "5",
+        "2",
+        "12.5%",
+        "见图",
+        "(a)",
+        "(e)",
+        "(o)",
+        "(er)",
+        "（b）",
     ]
 )
 TEXT = st.one_of(

@@ -6,10 +6,13 @@ check agree on what an annotation is.
 
 An inline annotation is a parenthesised group (ASCII or full-width parentheses), of any
 length, with no parentheses or line breaks inside, directly after a character that has a
-reading, or the end of a number (``12.5%(bǎi fēn zhī shí'èr diǎn wǔ)``, written with
-``numbers``: a digit, %, ‰, or a unit after a digit, see
-:data:`pinyinize.numbers.NUMBER_END`), or directly after another annotation
-(精神(jīngshén)(jīngshén)).  What annotate
+reading, or directly after another annotation (精神(jīngshén)(jīngshén)).  After the end of a
+number (a digit, %, ‰, or a unit after a digit, see :data:`pinyinize.numbers.NUMBER_END`) a
+group is an annotation only when it can be a number's reading, as annotate writes it with
+``numbers`` (``12.5%(bǎi fēn zhī shí'èr diǎn wǔ)``): each of its syllables, whatever its
+tone, one that a spoken number holds (:class:`NumberReadings`).  So the list markers and
+labels of technical and legal text (见图5(a)和表2(b), 条款3(e)) stay text, with or without
+``numbers``, and so does such a group after a number's reading (5(wǔ)(a)).  What annotate
 writes inside the parentheses is a *written word*: the syllables of one word in one
 built-in style, joined as :func:`pinyinize.spell.spell_word` joins them, and with
 ``orthography`` split into parts by single spaces (张华 Zhāng Huá) or hyphens
@@ -24,16 +27,17 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from html import unescape
 
 from pinyinize.errors import InputError
-from pinyinize.spell import STYLE_REGISTRY, Tones, all_readings, split_word
+from pinyinize.spell import STYLE_REGISTRY, Tones, all_readings, is_reading, split_word
 
 __all__ = [
     "GROUP",
     "RUBY_BLOCK",
     "RUBY_PAIR",
+    "NumberReadings",
     "find_groups",
     "find_inline_annotations",
     "is_written_word",
@@ -73,37 +77,53 @@ def find_groups(
     text: str,
     follows: Callable[[str], bool],
     accepts: Callable[[str], bool],
-    follows_number: bool = False,
+    reads_number: Callable[[str], bool] | None = None,
 ) -> Iterator[re.Match[str]]:
     """Groups whose text ``accepts`` takes and that directly follow a character that
-    ``follows`` takes, or another such group; with ``follows_number``, also those that
-    directly follow the end of a number (a digit, %, ‰ or a unit after a digit: 5km)."""
+    ``follows`` takes, or another such group; with ``reads_number``, also those that
+    directly follow the end of a number (a digit, %, ‰ or a unit after a digit: 5km) and
+    whose text it takes as a number's reading (see :class:`NumberReadings`), and the groups
+    right after those that it takes too (5(wǔ)(wǔ), but not the (a) of 5(wǔ)(a))."""
     previous_end = -1
+    reading_a_number = False  # the group before was taken as a number's reading
     for match in GROUP.finditer(text):
         start = match.start()
-        after = start == previous_end or (
-            start > 0
-            and (follows(text[start - 1]) or (follows_number and _ends_number(text, start)))
-        )
-        if after and accepts(match.group("written")):
-            previous_end = match.end()
-            yield match
+        if start == previous_end:
+            after_number = reading_a_number
+        elif start > 0 and follows(text[start - 1]):
+            after_number = False
+        elif reads_number is not None and start > 0 and _ends_number(text, start):
+            after_number = True
+        else:
+            continue
+        written = match.group("written")
+        if not accepts(written):
+            continue
+        if after_number and not (reads_number is not None and reads_number(written)):
+            continue
+        previous_end = match.end()
+        reading_a_number = after_number
+        yield match
 
 
 def find_inline_annotations(
-    text: str, has_reading: Callable[[str], bool], spellings: Collection[str] = ()
+    text: str,
+    has_reading: Callable[[str], bool],
+    spellings: Collection[str] = (),
+    reads_number: Callable[[str], bool] | None = None,
 ) -> Iterator[re.Match[str]]:
     """Groups holding a written word (or one of a user dictionary's ``spellings``, written
-    as the user wrote them) that directly follow a character that has a reading, the end of
-    a number (``12.5%(bǎi fēn zhī shí'èr diǎn wǔ)``, as annotate writes with ``numbers``),
-    or another such group (doubled annotations: 精神(jīngshén)(jīngshén))."""
+    as the user wrote them) that directly follow a character that has a reading, or another
+    such group (doubled annotations: 精神(jīngshén)(jīngshén)); with ``reads_number``, also
+    a number's reading after the number (``12.5%(bǎi fēn zhī shí'èr diǎn wǔ)``, as annotate
+    writes with ``numbers``; see :func:`find_groups`)."""
     if not spellings:
-        return find_groups(text, has_reading, is_written_word, follows_number=True)
+        return find_groups(text, has_reading, is_written_word, reads_number)
     return find_groups(
         text,
         has_reading,
         lambda written: written in spellings or is_written_word(written),
-        follows_number=True,
+        reads_number,
     )
 
 
@@ -115,13 +135,16 @@ def _ends_number(text: str, position: int) -> bool:
 
 
 def strip_inline(
-    text: str, has_reading: Callable[[str], bool], spellings: Collection[str] = ()
+    text: str,
+    has_reading: Callable[[str], bool],
+    spellings: Collection[str] = (),
+    reads_number: Callable[[str], bool] | None = None,
 ) -> str:
     """``text`` without the annotations :func:`find_inline_annotations` finds; other
-    parentheses (``机构(WRCA)``, ``好(2021)``) stay."""
+    parentheses (``机构(WRCA)``, ``好(2021)``, ``图5(a)``) stay."""
     parts = []
     position = 0
-    for match in find_inline_annotations(text, has_reading, spellings):
+    for match in find_inline_annotations(text, has_reading, spellings, reads_number):
         parts.append(text[position : match.start()])
         position = match.end()
     parts.append(text[position:])
@@ -233,3 +256,61 @@ def _phones() -> tuple[frozenset[str], frozenset[str]]:
         initials.update(initial)
         finals.add(final)
     return frozenset(initials), frozenset(finals)
+
+
+class NumberReadings:
+    """Which written words can be a number's reading: those that :func:`is_written_word`
+    takes and whose syllables, each without its tone, are all among ``syllables`` (toneless
+    numbered readings: ``er``, ``shi``, ``bai``), in whichever style the word is written
+    (tone marks, tone numbers, no tones, zhuyin, initials and finals).
+
+    Tones do not count because the tone rules and modes change them (一千 yìqiān, 五百 wú
+    bǎi).  The syllables are those of the numbers stage's spoken forms (see
+    ``Annotator.reads_number``); ``a``, ``e``, ``o`` are none of them, so list markers after
+    a number (图5(a), 条款3(e)) are text.
+    """
+
+    def __init__(self, syllables: Iterable[str]) -> None:
+        self._syllables = frozenset(syllables)
+        readings = [
+            f"{syllable}{tone}"
+            for syllable in self._syllables
+            for tone in "12345"
+            if is_reading(f"{syllable}{tone}")
+        ]
+        spell_zhuyin = STYLE_REGISTRY[Tones.ZHUYIN.value]
+        spell_phones = STYLE_REGISTRY[Tones.INITIALS_FINALS.value]
+        self._zhuyin = frozenset(map(spell_zhuyin, readings))
+        self._phones = frozenset(map(spell_phones, readings))  # "sh i2", "er4"
+
+    def __call__(self, written: str) -> bool:
+        if not is_written_word(written):
+            return False
+        parts = _PART_SEPARATOR.split(written)
+        parts = [part[0].lower() + part[1:] for part in parts]
+        return (
+            all(map(self._is_number_pinyin, parts))
+            or all(part in self._zhuyin for part in parts)
+            or self._are_number_phones(parts)
+        )
+
+    def _is_number_pinyin(self, part: str) -> bool:
+        if not _is_pinyin_part(part):
+            return False
+        readings = split_word(part) or []
+        return all(reading[:-1] in self._syllables for reading in readings)
+
+    def _are_number_phones(self, parts: list[str]) -> bool:
+        """Initials and finals that pair into syllables a number holds (``sh i2``, ``er4``)."""
+        initial = ""
+        for part in parts:
+            if part[-1:].isdigit():  # a final, with its tone: it ends a syllable
+                syllable = f"{initial} {part}" if initial else part
+                if syllable not in self._phones:
+                    return False
+                initial = ""
+            elif initial:
+                return False
+            else:
+                initial = part
+        return not initial

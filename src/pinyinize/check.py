@@ -13,7 +13,8 @@ pipeline says of the same text.  Problems, each with a position and a suggested 
 * ``apostrophe``: a syllable starting with a, o or e run into the one before (两岸(liǎngàn)
   reads liǎn'gàn).
 
-Parentheses that are not pinyin (``认证机构(WRCA)``, ``(2021-2040)``) are text.  The readings
+Parentheses that are not pinyin (``认证机构(WRCA)``, ``(2021-2040)``), and list markers
+after a number that no number's reading holds (``图5(a)``), are text.  The readings
 of numbers that annotate writes with ``numbers`` (``12.5%(bǎi fēn zhī shí'èr diǎn wǔ)``) are
 recognised and left alone.  Repair applies
 the suggested fixes and leaves every other character as it was.
@@ -121,7 +122,7 @@ def _is_pinyin_cached(written: str) -> bool:
     return split_word(written) is not None
 
 
-def _find_inline(text: str) -> tuple[str, list[_Annotation]]:
+def _find_inline(annotator: Annotator, text: str) -> tuple[str, list[_Annotation]]:
     """The text without its pinyin groups, and where each group was."""
     plain: list[str] = []
     annotations: list[_Annotation] = []
@@ -129,7 +130,7 @@ def _find_inline(text: str) -> tuple[str, list[_Annotation]]:
     plain_length = 0
     previous_end = -1
     after_number = False  # the group before was a number's reading
-    for match in find_groups(text, is_han, _is_pinyin, follows_number=True):
+    for match in find_groups(text, is_han, _is_pinyin, annotator.reads_number):
         start = match.start()
         follows_group = start == previous_end
         plain.append(text[position:start])
@@ -159,7 +160,7 @@ def _find_inline(text: str) -> tuple[str, list[_Annotation]]:
 
 
 def _check_inline(annotator: Annotator, text: str) -> Iterator[Problem]:
-    plain, annotations = _find_inline(text)
+    plain, annotations = _find_inline(annotator, text)
     if not annotations:
         return
     analysis = _Analysis(annotator, plain)

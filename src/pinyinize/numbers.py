@@ -63,6 +63,7 @@ __all__ = [
     "cardinal",
     "find_numbers",
     "number_words",
+    "spoken_words",
 ]
 
 # Full-width digits and signs read as their ASCII forms (one code point for one, so offsets
@@ -111,6 +112,12 @@ UNITS: dict[str, str] = {
 }
 _TEMPERATURES = frozenset({"°C", "°F", "℃", "℉", "度"})
 _CURRENCIES = {"¥": "元", "￥": "元", "$": "美元", "€": "欧元", "£": "英镑"}
+# The words the readers below put between and around numerals (两, dates, clock times,
+# ranges, scores, signs, percentages, fractions).  With the digits, units and currencies they
+# are every word a spoken form holds: the inline grammar takes a group after a number as its
+# reading only when each syllable is one of theirs (spoken_words), so a reader that says a new
+# word must list it here (tests/test_numbers.py reads every case against this list).
+_JOINING_WORDS = (*"两点分秒年月日到比负", "零下", "百分之", "千分之", "分之")
 
 
 def _compile(pattern: str) -> re.Pattern[str]:
@@ -528,6 +535,22 @@ def _read_at(narrow: str, position: int, end: int, context: _Context) -> NumberS
 
 def _is_letter_or_digit(char: str) -> bool:
     return char.isascii() and char.isalnum()
+
+
+def spoken_words() -> tuple[str, ...]:
+    """Every word a spoken form is made of: the digits (零 to 九, 幺), the units of cardinals
+    (十 百 千 万 亿), the units after a number (公里, 摄氏度 …), the currencies (元, 美元 …)
+    and the joining words (两, 点, 年 月 日, 分 秒, 到, 比, 负, 零下, 百分之 …)."""
+    words = (
+        *_DIGITS,
+        *_CODE_DIGITS,
+        *_SMALL_UNITS,
+        *_BIG_UNITS,
+        *UNITS.values(),
+        *_CURRENCIES.values(),
+        *_JOINING_WORDS,
+    )
+    return tuple(dict.fromkeys(word for word in words if word))
 
 
 def number_words(spoken: str) -> list[str]:

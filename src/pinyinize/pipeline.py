@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pinyinize.annotations import (
+    NumberReadings,
     find_inline_annotations,
     strip_inline,
     strip_json,
@@ -136,6 +137,7 @@ class Annotator:
         self._disambiguator = disambiguator
         self._stages: dict[str, Stage] | None = None
         self._number_reader: NumberReader | None = None
+        self._number_readings: NumberReadings | None = None
         self._tone_rules = {mode: ToneRules(mode, lexicon) for mode in Mode}
 
     def with_user_words(self, words: Mapping[str, tuple[str, ...]]) -> Annotator:
@@ -146,6 +148,7 @@ class Annotator:
         per request that carries a user dictionary).  Other replaced stages are not shared.
         """
         derived = Annotator(lexicon=self.lexicon)
+        derived._number_readings = self._number_readings  # the same lexicon's
         derived._user_words = {**self._user_words, **words}
         derived._set_user_spellings(
             {
@@ -200,6 +203,30 @@ class Annotator:
 
             self._number_reader = NumberReader(readings_of, lexicon.candidates)
         return self._number_reader
+
+    def reads_number(self, written: str) -> bool:
+        """Whether ``written``, a group right after a number (``5(wǔ)``), can be a number's
+        reading: whether each of its syllables, whatever its tone, is one the numbers stage
+        can say (see :class:`pinyinize.annotations.NumberReadings`).  Strip, the "already
+        annotated" refusal and check ask this, so that ``图5(a)`` and ``条款3(e)`` are text."""
+        if self._number_readings is None:
+            self._number_readings = NumberReadings(self._number_syllables())
+        return self._number_readings(written)
+
+    def _number_syllables(self) -> set[str]:
+        """The toneless syllables of the words that spoken numbers are made of, as the
+        lexicon reads them (every reading of each character, and the word's own reading):
+        what the numbers stage can write, in any mode."""
+        from pinyinize.numbers import spoken_words  # only once a group follows a number
+
+        readings: set[str] = set()
+        for word in spoken_words():
+            entry = self.lexicon.word(word)
+            if entry is not None and entry.readings is not None:
+                readings.update(entry.readings)
+            for char in word:
+                readings.update(self.lexicon.candidates(char))
+        return {reading[:-1] for reading in readings}
 
     def replace_stage(self, name: str, stage: Stage) -> None:
         """Swap one stage for another callable ``Document -> Document``."""
@@ -343,13 +370,15 @@ class Annotator:
             refuse_lone_surrogates(original)  # a JSON escape can hold one: annotate never wrote it
             return original
         if kind is Format.INLINE:
-            return strip_inline(text, self._has_reading, self._spellings_written)
+            return strip_inline(text, self._has_reading, self._spellings_written, self.reads_number)
         raise InputError("the pinyin format drops the text; it cannot be stripped")
 
     def find_annotations(self, text: str) -> list[tuple[int, str]]:
         """Offsets and texts of inline pinyin annotations already in ``text`` (``好(hǎo)``)."""
         _require_text(text)
-        found = find_inline_annotations(text, self._has_reading, self._spellings_written)
+        found = find_inline_annotations(
+            text, self._has_reading, self._spellings_written, self.reads_number
+        )
         return [(m.start(), m.group()) for m in found]
 
     def refuse_annotated(self, text: str) -> None:

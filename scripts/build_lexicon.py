@@ -39,6 +39,10 @@ settles it; its ``--check`` runs in CI):
    hand decision says otherwise; the other reading stays a candidate of the character.
 4. 有没有X questions of attested 有X verbs whose X is not read as it reads alone are words
    (有没有空 from 有空 yǒukòng).
+5. A phrase word of one character and a surely light word (CC-CEDICT gives it only the
+   neutral tone, or a hand decision) takes that word's neutral tones, which the phrase tables
+   drop (穿衣服 chuān yīfu, 小朋友, 讲故事): see ``inherited_light_reading`` for the words
+   left alone (小学生, 覆盆子, 士大夫, light 一/不).
 
 Output (``src/pinyinize/data``): ``chars.tsv``, ``lexicon.bin`` (the word and character
 tables as one memory-mapped image, see ``pinyinize.lexicon_image``), ``neutral.tsv``,

@@ -442,7 +442,8 @@ def inherited_light_reading(
     made_light = [
         index
         for index, light in enumerate(inner_light)
-        if light.endswith("5") and not syllables[index + 1].endswith("5")
+        if light.endswith("5")
+        and not syllables[index + 1].endswith("5")
         # a light 不 or 一 belongs to a construction, not the word: 想不到 but 意想不到 bù
         and inner[index] not in "不一"
     ]

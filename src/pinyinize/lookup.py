@@ -42,7 +42,7 @@ _new = tuple.__new__
 
 
 SENSES_HEADER = "# pinyinize-senses 1"
-_SIDES = ("after", "before", "next", "previous", "end", "ahead")
+_SIDES = ("after", "before", "next", "previous", "end", "ahead", "unless")
 # How far ``ahead`` cues are looked for: a verb's object after 了 and a numeral with its
 # measure word (扎了两个小辫子, 盛了满满一碗饭), not the next clause's words.
 AHEAD_REACH = 6
@@ -63,15 +63,19 @@ class Sense:
     previous: frozenset[str] = frozenset()  # the word before, whole (姓 but not 百姓)
     end: tuple[str, ...] = ()  # text right before the word where it ends its clause
     ahead: tuple[str, ...] = ()  # text a few characters on, in the same run of Han text
+    unless: frozenset[str] = frozenset()  # the next word, whole, that rules the sense out
 
     def applies(self, text: str, tokens: Sequence[Token], number: int) -> bool:
-        """Whether a cue stands beside ``tokens[number]`` (``text``: the simplified text)."""
+        """Whether a cue stands beside ``tokens[number]`` (``text``: the simplified text)
+        and the next word does not rule the sense out."""
         start, end = tokens[number].start, tokens[number].end
+        following = tokens[number + 1] if number + 1 < len(tokens) else None
+        if following is not None and following.text in self.unless:
+            return False
         if text.startswith(self.after, end) or text.endswith(self.before, 0, start):
             return True
         if self.ahead and _cue_ahead(self.ahead, text, tokens, number):
             return True
-        following = tokens[number + 1] if number + 1 < len(tokens) else None
         if following is not None and following.is_han and following.text in self.next:
             return True
         if number and tokens[number - 1].text in self.previous:
@@ -245,6 +249,7 @@ def read_senses(path: Path) -> dict[str, tuple[Sense, ...]]:
                 frozenset(by_side.get("previous", ())),
                 by_side.get("end", ()),
                 by_side.get("ahead", ()),
+                frozenset(by_side.get("unless", ())),
             )
             senses[word] = (*senses.get(word, ()), sense)
         return senses

@@ -183,6 +183,10 @@ def test_zhao_in_a_potential_complement(annotator, sentence, index, expected):
         pytest.param("图书馆的书要按时还。", "还", 0, "huan2", id="huan2-on-time"),
         pytest.param("作文本上只写了一行字。", "行", 0, "hang2", id="hang2-a-line"),
         pytest.param("来，我们干了这杯！", "干", 0, "gan1", id="gan1-a-glass"),
+        pytest.param("这件外套有点长。", "长", 0, "chang2", id="chang2-after-degree"),
+        pytest.param("妈妈在教孩子们认字。", "教", 0, "jiao1", id="jiao1-teach-someone"),
+        pytest.param("出门前记得系好鞋带。", "系", 0, "ji4", id="ji4-tie"),
+        pytest.param("奶奶在家看孩子。", "看", 0, "kan1", id="kan1-mind"),
         pytest.param("炉子里的火着了。", "着", 0, "zhao2", id="zhao2-fire"),
         pytest.param("给奶奶盛一碗粥。", "盛", 0, "cheng2", id="cheng2-porridge"),
         pytest.param("她把头发扎成一个马尾。", "扎", 0, "za1", id="za1-ponytail"),
@@ -224,6 +228,8 @@ def test_context_readings_of_everyday_polyphones(annotator, sentence, char, occu
         pytest.param("我们去公园放风筝。", "风筝", "feng1 zheng5", id="fengzheng"),
         pytest.param("这张照片拍得真好。", "照片", "zhao4 pian4", id="zhaopian"),
         pytest.param("他是个有学问的人。", "学问", "xue2 wen5", id="xuewen"),
+        pytest.param("她的外甥今年上初中。", "外甥", "wai4 sheng5", id="waisheng"),
+        pytest.param("别那么小气嘛。", "小气", "xiao3 qi5", id="xiaoqi"),
     ],
 )
 def test_words_read_as_the_dictionary_writes_them(annotator, sentence, word, expected):

@@ -39,6 +39,10 @@ settles it; its ``--check`` runs in CI):
    hand decision says otherwise; the other reading stays a candidate of the character.
 4. 有没有X questions of attested 有X verbs whose X is not read as it reads alone are words
    (有没有空 from 有空 yǒukòng).
+5. A phrase word of one character and a surely light word (CC-CEDICT gives it only the
+   neutral tone, or a hand decision) takes that word's neutral tones, which the phrase tables
+   drop (穿衣服 chuān yīfu, 小朋友, 讲故事): see ``inherited_light_reading`` for the words
+   left alone (小学生, 覆盆子, 士大夫, light 一/不).
 
 Output (``src/pinyinize/data``): ``chars.tsv``, ``lexicon.bin`` (the word and character
 tables as one memory-mapped image, see ``pinyinize.lexicon_image``), ``neutral.tsv``,
@@ -390,6 +394,81 @@ def light_reading(word: str, reading: str, sources: WordSources) -> str:
     return " ".join(syllables)
 
 
+SENSES_TABLE = DATA_DIR / "senses.tsv"
+RIVAL_HEAD_RATIO = 20
+# Words whose neutral tone their compounds need not share: 大夫 depends on its sense (士大夫
+# dàfū); X学生 is mostly X学 + 生 (太学生 tàixuéshēng, 附学生).
+CONTEXT_TONED = frozenset({"大夫", "学生"})
+
+
+def read_sense_words(path: Path = SENSES_TABLE) -> frozenset[str]:
+    """The words of the senses table (东西, 地方, 大意...): their tones depend on the context."""
+    lines = path.read_text(encoding="utf-8").splitlines()[1:]
+    return frozenset(line.split("\t")[0] for line in lines if line.strip()) | CONTEXT_TONED
+
+
+def only_neutral_in_cedict(word: str, index: int, light: str, sources: WordSources) -> bool:
+    """Whether CC-CEDICT reads syllable ``index`` of ``word`` only with the neutral tone."""
+    cedict = sources.cedict.get(word)
+    return bool(cedict) and [o for o in cedict[index] if o[:-1] == light[:-1]] == [light]
+
+
+def inherited_light_reading(
+    word: str,
+    reading: str,
+    lights: Mapping[str, str],
+    sources: WordSources,
+    decisions: Mapping[str, Decision],
+    context_words: frozenset[str],
+    frequencies: Mapping[str, tuple[int, str]],
+) -> str:
+    """``reading`` with the lexical neutral tones of the word it ends with (rule 5).
+
+    The phrase tables read a phrase word with full tones where its last word is light (穿衣服
+    chuān yī fú, 小朋友, 讲故事, 发脾气), and the text segments the phrase whole, so its 衣服
+    would lose the yīfu of the word alone.  A word of one character and an inner word takes
+    the inner word's neutral tones when the inner word is surely light (CC-CEDICT gives only
+    the neutral tone there, or a hand decision), not a word whose tones depend on the context
+    (东西, 地方, 大夫), and the word is built on it: its first two characters are no word, or
+    one at least RIVAL_HEAD_RATIO times rarer than the inner word (穿衣 beside 衣服; not 小学生,
+    which is 小学 + 生 xiǎoxuéshēng, nor 败家子 bàijiāzǐ).  A final 子 that CC-CEDICT reads zǐ
+    in the word stays (覆盆子 fùpénzǐ, a seed).  CC-CEDICT is not asked otherwise: it writes
+    many such phrases with full tones (小朋友 xiǎopéngyǒu, 现代汉语词典 xiǎopéng·you).
+    """
+    inner = word[1:]
+    syllables, inner_light = reading.split(), lights.get(inner, "").split()
+    if len(word) < 3 or inner in context_words or len(inner_light) != len(inner):
+        return reading
+    made_light = [
+        index
+        for index, light in enumerate(inner_light)
+        if light.endswith("5")
+        and not syllables[index + 1].endswith("5")
+        # a light 不 or 一 belongs to a construction, not the word: 想不到 but 意想不到 bù
+        and inner[index] not in "不一"
+    ]
+    same_word = all(
+        syllables[index + 1] == light
+        or (index in made_light and syllables[index + 1][:-1] == light[:-1])
+        for index, light in enumerate(inner_light)
+    )
+    surely_light = all(
+        inner in decisions or only_neutral_in_cedict(inner, index, inner_light[index], sources)
+        for index in made_light
+    )
+    if not made_light or not same_word or not surely_light:
+        return reading
+    cedict = sources.cedict.get(word)
+    if cedict and word[-1] == "子" and "zi5" not in cedict[-1]:
+        return reading  # 子 zǐ 'seed', 'master' (覆盆子, 决明子); CC-CEDICT marks the suffix
+    head = frequencies.get(word[:2], (0, ""))[0]
+    if head * RIVAL_HEAD_RATIO >= frequencies.get(inner, (0, ""))[0]:
+        return reading  # 小学生 is 小学 + 生
+    for index in made_light:
+        syllables[index + 1] = inner_light[index]
+    return " ".join(syllables)
+
+
 def build_words(
     standalone: Mapping[str, str],
     sources: WordSources,
@@ -413,11 +492,23 @@ def build_words(
     for word, decision in decisions.items():
         if len(word) > 1:
             phrases[word] = decision.reading
+    lights = {
+        word: reading if word in decisions else light_reading(word, reading, sources)
+        for word, reading in phrases.items()
+        if reading != "-"
+    }
+    context_words = read_sense_words()
     for word in sorted(phrases):
         reading = phrases[word]
         if word in decisions or reading == "-":
             continue
-        light = light_reading(word, reading, sources)
+        light = lights[word]
+        if light == reading:
+            light = inherited_light_reading(
+                word, reading, lights, sources, decisions, context_words, frequencies
+            )
+            if light != reading:
+                stats["words with a neutral tone of their inner word (rule 5)"] += 1
         if light != reading:
             neutral_rows.append(f"{word}\t{light}")
             stats["words with lexical neutral tones (neutral.tsv)"] += 1

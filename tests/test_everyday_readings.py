@@ -145,3 +145,111 @@ def test_senses_table_with_a_bad_line_is_a_data_error(tmp_path):
 )
 def test_zhao_in_a_potential_complement(annotator, sentence, index, expected):
     assert annotator.readings(sentence)[index] == expected
+
+
+# The readings issue 13 names that context decides within one character (现代汉语词典): the
+# measure word 场 cháng of weather, illness and events (一场暴雨) and chǎng of shows and
+# matches (一场球赛); 中 zhòng 'hit, win' (中了一等奖); 种 zhòng 'plant' and zhǒng 'kind';
+# 还 huán before a debt; 得 děi 'must' before a verb and dé 'win' before a prize; 着 zháo
+# 'catch fire'; 盛 chéng 'ladle'; 扎 zā 'tie'; 量 liáng 'measure'; 露 lòu 'show'; 咽 yàn
+# 'swallow'; 结 jiē 'bear fruit'; 卷 juǎn 'roll'; 血 xiě alone in speech; 冲 chòng 'towards';
+# 难 nàn 'disaster'; 假 jià 'leave'.
+@pytest.mark.parametrize(
+    ("sentence", "char", "occurrence", "expected"),
+    [
+        pytest.param("下午突然下了一场暴雨。", "场", 0, "chang2", id="chang-rain"),
+        pytest.param("那场大火烧了一整夜。", "场", 0, "chang2", id="chang-fire-demonstrative"),
+        pytest.param("他们俩闹了一场误会。", "场", 0, "chang2", id="chang-misunderstanding"),
+        pytest.param("听到这个消息，她大哭了一场。", "场", 0, "chang2", id="chang-clause-end"),
+        pytest.param("我们晚上去看一场电影。", "场", 0, "chang3", id="chang3-film"),
+        pytest.param("这场球赛打得很精彩。", "场", 0, "chang3", id="chang3-match"),
+        pytest.param("他上个月中了一等奖。", "中", 0, "zhong4", id="zhong4-prize"),
+        pytest.param("没想到真让他说中了。", "中", 0, "zhong4", id="zhong4-le"),
+        pytest.param("在学习中了解自己。", "中", 0, "zhong1", id="zhong1-before-liaojie"),
+        pytest.param("奶奶在阳台上种了几盆花。", "种", 0, "zhong4", id="zhong4-le"),
+        pytest.param("我们明年也种玉米。", "种", 0, "zhong4", id="zhong4-crop"),
+        pytest.param("这种花很香。", "种", 0, "zhong3", id="zhong3-this-kind"),
+        pytest.param("哪种菜最好吃？", "种", 0, "zhong3", id="zhong3-which-kind"),
+        pytest.param("他每个月都要还车贷。", "还", 0, "huan2", id="huan2-car-loan"),
+        pytest.param("看完了要把书还回去。", "还", 0, "huan2", id="huan2-back"),
+        pytest.param("他还回家吃饭吗？", "还", 0, "hai2", id="hai2-before-home"),
+        pytest.param("天快黑了，你得赶紧回家。", "得", 0, "dei3", id="dei3-hurry"),
+        pytest.param("这件事得慢慢商量。", "得", 0, "dei3", id="dei3-slowly"),
+        pytest.param("他跑得很快。", "得", 0, "de5", id="de5-complement"),
+        pytest.param("我们班得了第一名。", "得", 0, "de2", id="de2-first"),
+        pytest.param("我还得写作业呢。", "得", 0, "dei3", id="dei3-after-adverb"),
+        pytest.param("你得注意身体。", "得", 0, "dei3", id="dei3-before-verb"),
+        pytest.param("车坏了，他得修车。", "得", 0, "dei3", id="dei3-after-pronoun"),
+        pytest.param("他得了重感冒。", "得", 0, "de2", id="de2-pronoun-then-le"),
+        pytest.param("他着了凉，发起了高烧。", "着", 0, "zhao2", id="zhao2-catch-cold"),
+        pytest.param("这还得了！", "得", 0, "de2", id="de2-before-le-after-adverb"),
+        pytest.param("图书馆的书要按时还。", "还", 0, "huan2", id="huan2-on-time"),
+        pytest.param("作文本上只写了一行字。", "行", 0, "hang2", id="hang2-a-line"),
+        pytest.param("来，我们干了这杯！", "干", 0, "gan1", id="gan1-a-glass"),
+        pytest.param("这件外套有点长。", "长", 0, "chang2", id="chang2-after-degree"),
+        pytest.param("妈妈在教孩子们认字。", "教", 0, "jiao1", id="jiao1-teach-someone"),
+        pytest.param("出门前记得系好鞋带。", "系", 0, "ji4", id="ji4-tie"),
+        pytest.param("奶奶在家看孩子。", "看", 0, "kan1", id="kan1-mind"),
+        pytest.param("炉子里的火着了。", "着", 0, "zhao2", id="zhao2-fire"),
+        pytest.param("给奶奶盛一碗粥。", "盛", 0, "cheng2", id="cheng2-porridge"),
+        pytest.param("她把头发扎成一个马尾。", "扎", 0, "za1", id="za1-ponytail"),
+        pytest.param("妈妈给我扎了一个蝴蝶结。", "扎", 0, "za1", id="za1-bow-ahead"),
+        pytest.param("他的手被刺扎了一下。", "扎", 0, "zha1", id="zha1-prick"),
+        pytest.param("护士给我量了量血压。", "量", 1, "liang2", id="liang2-reduplicated"),
+        pytest.param("你去量一下身高。", "量", 0, "liang2", id="liang2-height"),
+        pytest.param("小心别露了马脚。", "露", 0, "lou4", id="lou4-give-away"),
+        pytest.param("他紧张地咽了一口口水。", "咽", 0, "yan4", id="yan4-swallow"),
+        pytest.param("今年葡萄架上结了不少葡萄。", "结", 0, "jie1", id="jie1-grapes"),
+        pytest.param("超市里买了一卷胶带。", "卷", 0, "juan3", id="juan3-tape"),
+        pytest.param("他咳出了一口血。", "血", 0, "xie3", id="xie3-spoken"),
+        pytest.param("医生说他有点贫血。", "血", 0, "xue4", id="xue4-word"),
+        pytest.param("小狗冲他直摇尾巴。", "冲", 0, "chong4", id="chong4-towards"),
+        pytest.param("一方有难，八方支援。", "难", 0, "nan4", id="nan4-disaster"),
+        pytest.param("我想跟老板请三天假。", "假", 0, "jia4", id="jia4-leave"),
+    ],
+)
+def test_context_readings_of_everyday_polyphones(annotator, sentence, char, occurrence, expected):
+    assert reading_of(annotator, sentence, char, occurrence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "word", "expected"),
+    [
+        pytest.param("这本词典多少钱？", "多少", "duo1 shao5", id="duoshao-how-much"),
+        pytest.param("他多少有些紧张。", "多少", "duo1 shao3", id="duoshao-somewhat"),
+        pytest.param("人家早就到了。", "人家", "ren2 jia5", id="renjia-others"),
+        pytest.param("山脚下住着几户人家。", "人家", "ren2 jia1", id="renjia-households"),
+        pytest.param("他是我的好兄弟。", "兄弟", "xiong1 di5", id="xiongdi-pal"),
+        pytest.param("兄弟俩长得很像。", "兄弟", "xiong1 di4", id="xiongdi-brothers"),
+        pytest.param("都是我的不是。", "不是", "bu4 shi5", id="bushi-fault"),
+        pytest.param("古代的大夫是官名。", "大夫", "da4 fu1", id="dafu-official"),
+        pytest.param("天冷了，出门要穿衣服。", "衣服", "yi1 fu5", id="yifu-in-phrase-word"),
+        pytest.param("小朋友们排好队。", "朋友", "peng2 you5", id="pengyou-in-phrase-word"),
+        pytest.param("奶奶每天晚上讲故事。", "故事", "gu4 shi5", id="gushi-in-phrase-word"),
+        pytest.param("他在城里做生意。", "生意", "sheng1 yi5", id="shengyi-in-phrase-word"),
+        pytest.param("他是一名小学生。", "学生", "xue2 sheng1", id="xiaoxuesheng-stays-full"),
+        pytest.param("我们去公园放风筝。", "风筝", "feng1 zheng5", id="fengzheng"),
+        pytest.param("这张照片拍得真好。", "照片", "zhao4 pian4", id="zhaopian"),
+        pytest.param("他是个有学问的人。", "学问", "xue2 wen5", id="xuewen"),
+        pytest.param("她的外甥今年上初中。", "外甥", "wai4 sheng5", id="waisheng"),
+        pytest.param("别那么小气嘛。", "小气", "xiao3 qi5", id="xiaoqi"),
+    ],
+)
+def test_words_read_as_the_dictionary_writes_them(annotator, sentence, word, expected):
+    start = sentence.index(word)
+    readings = annotator.readings(sentence)[start : start + len(word)]
+    assert " ".join(readings) == expected
+
+
+def test_a_word_may_have_several_senses(tmp_path):
+    path = tmp_path / "senses.tsv"
+    lines = [
+        "# pinyinize-senses 1",
+        "得\tdei3\tnext\t去",
+        "得\tde2\tafter\t了冠军",
+        "得\tdei3\tnext\t走",
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    senses = read_senses(path)["得"]
+    assert [sense.readings for sense in senses] == [("dei3",), ("de2",)]
+    assert senses[0].next == frozenset({"去", "走"})  # the lines of one side add up

@@ -18,9 +18,10 @@ CHECKER = ROOT / "scripts" / "check_everyday.py"
 
 # pinyinize (dictionary mode) read 97.77% of the characters right when the set was written
 # (6,939 characters, 803 sentences), 98.85% after the lexical neutral tones, the senses table
-# and the segmentation fixes.  The floor leaves room for a few readings of the gold being
-# revised, not for regressions; raise it as the model improves.
-FLOOR = 0.985
+# and the segmentation fixes, 99.54% after the everyday polyphone senses (场 cháng, 种 zhòng,
+# 得 děi ...) and the neutral tones of phrase words (穿衣服).  The floor leaves room for a few
+# readings of the gold being revised, not for regressions; raise it as the model improves.
+FLOOR = 0.993
 
 
 def load_checker() -> ModuleType:

@@ -42,7 +42,10 @@ _new = tuple.__new__
 
 
 SENSES_HEADER = "# pinyinize-senses 1"
-_SIDES = ("after", "before", "next", "previous", "end")
+_SIDES = ("after", "before", "next", "previous", "end", "ahead", "unless")
+# How far ``ahead`` cues are looked for: a verb's object after 了 and a numeral with its
+# measure word (扎了两个小辫子, 盛了满满一碗饭), not the next clause's words.
+AHEAD_REACH = 6
 
 
 # Words that may stand between a verb and the end of its clause (借的钱早就还了。).
@@ -59,18 +62,37 @@ class Sense:
     next: frozenset[str] = frozenset()  # the next word, whole (了 but not 了解 after 还)
     previous: frozenset[str] = frozenset()  # the word before, whole (姓 but not 百姓)
     end: tuple[str, ...] = ()  # text right before the word where it ends its clause
+    ahead: tuple[str, ...] = ()  # text a few characters on, in the same run of Han text
+    unless: frozenset[str] = frozenset()  # the next word, whole, that rules the sense out
 
     def applies(self, text: str, tokens: Sequence[Token], number: int) -> bool:
-        """Whether a cue stands beside ``tokens[number]`` (``text``: the simplified text)."""
+        """Whether a cue stands beside ``tokens[number]`` (``text``: the simplified text)
+        and the next word does not rule the sense out."""
         start, end = tokens[number].start, tokens[number].end
+        following = tokens[number + 1] if number + 1 < len(tokens) else None
+        if following is not None and following.text in self.unless:
+            return False
         if text.startswith(self.after, end) or text.endswith(self.before, 0, start):
             return True
-        following = tokens[number + 1] if number + 1 < len(tokens) else None
+        if self.ahead and _cue_ahead(self.ahead, text, tokens, number):
+            return True
         if following is not None and following.is_han and following.text in self.next:
             return True
         if number and tokens[number - 1].text in self.previous:
             return True
         return bool(self.end) and text.endswith(self.end, 0, start) and _ends_clause(tokens, number)
+
+
+def _cue_ahead(cues: tuple[str, ...], text: str, tokens: Sequence[Token], number: int) -> bool:
+    """Whether a cue stands within ``AHEAD_REACH`` characters after ``tokens[number]``, in
+    its run of Han text (a cue never reaches over punctuation into the next clause)."""
+    start = stop = tokens[number].end
+    for token in tokens[number + 1 :]:
+        if not token.is_han or stop - start >= AHEAD_REACH:
+            break
+        stop = token.end
+    window = text[start : min(stop, start + AHEAD_REACH)]
+    return any(cue in window for cue in cues)
 
 
 def _ends_clause(tokens: Sequence[Token], number: int) -> bool:
@@ -88,15 +110,15 @@ class LookUp:
         self,
         lexicon: Lexicon,
         user_words: Mapping[str, tuple[str, ...]],
-        senses: Mapping[str, Sense] | None = None,
+        senses: Mapping[str, tuple[Sense, ...]] | None = None,
     ) -> None:
         self._lexicon = lexicon
         self._user_words = user_words
         self._plans: dict[str, Plan] = {}
         self._senses = default_senses() if senses is None else senses
-        # The sense of each word as written (traditional or simplified) that has one: filled
+        # The senses of each word as written (traditional or simplified) that has some: filled
         # in beside the plans, so that the other words cost one look-up in a small dict.
-        self._sense_of: dict[str, Sense] = {}
+        self._sense_of: dict[str, tuple[Sense, ...]] = {}
 
     def __call__(self, document: Document) -> Document:
         # One loop over the tokens with no call per token: it runs once per word of the text.
@@ -108,12 +130,15 @@ class LookUp:
                 tokens.append(token)
                 continue
             plan = plans.get(text) or self._new_plan(text)
-            sense = sense_of.get(text)
-            if sense is not None:
+            senses = sense_of.get(text)
+            if senses is not None:
                 if simplified is None:
                     simplified = self._lexicon.simplify(document.text)
-                if sense.applies(simplified, document.tokens, number):
-                    plan = _with_sense(plan, sense.readings)
+                # The first sense (in table order) whose cue stands beside the word.
+                for sense in senses:
+                    if sense.applies(simplified, document.tokens, number):
+                        plan = _with_sense(plan, sense.readings)
+                        break
             # All seven fields, as Syllable(...) would fill them (no citation, not merged).
             if len(plan) == 1:  # about half the words: no comprehension to set up
                 char, own, reading, code = plan[0]
@@ -137,9 +162,9 @@ class LookUp:
         if len(self._plans) >= _PLAN_CACHE_SIZE:
             self._plans.clear()
         plan = self._plans[word] = self._plan(word)
-        sense = self._senses.get(self._lexicon.simplify(word))
-        if sense is not None and word not in self._user_words:
-            self._sense_of[word] = sense
+        senses = self._senses.get(self._lexicon.simplify(word))
+        if senses and word not in self._user_words:
+            self._sense_of[word] = senses
         return plan
 
     def _plan(self, word: str) -> Plan:
@@ -197,8 +222,11 @@ def _with_sense(plan: Plan, readings: tuple[str, ...]) -> Plan:
     )
 
 
-def read_senses(path: Path) -> dict[str, Sense]:
-    """Read a senses table: ``word<TAB>reading<TAB>side<TAB>cues`` (see ``data/senses.tsv``)."""
+def read_senses(path: Path) -> dict[str, tuple[Sense, ...]]:
+    """Read a senses table: ``word<TAB>reading<TAB>side<TAB>cues`` (see ``data/senses.tsv``).
+
+    A word may have several senses (得 děi before a verb, dé before its object); each
+    reading's lines make one ``Sense``, kept in the order of the table."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
         if not lines or not lines[0].startswith(SENSES_HEADER):
@@ -209,24 +237,28 @@ def read_senses(path: Path) -> dict[str, Sense]:
             readings = tuple(reading.split())
             if len(readings) != len(word) or side not in _SIDES:
                 raise ValueError(f"bad line {line!r}")
-            sides.setdefault((word, readings), {})[side] = tuple(cues.split())
-        return {
-            word: Sense(
+            cues_of = sides.setdefault((word, readings), {})
+            cues_of[side] = (*cues_of.get(side, ()), *cues.split())  # lines of a side add up
+        senses: dict[str, tuple[Sense, ...]] = {}
+        for (word, readings), by_side in sides.items():
+            sense = Sense(
                 readings,
-                cues.get("after", ()),
-                cues.get("before", ()),
-                frozenset(cues.get("next", ())),
-                frozenset(cues.get("previous", ())),
-                cues.get("end", ()),
+                by_side.get("after", ()),
+                by_side.get("before", ()),
+                frozenset(by_side.get("next", ())),
+                frozenset(by_side.get("previous", ())),
+                by_side.get("end", ()),
+                by_side.get("ahead", ()),
+                frozenset(by_side.get("unless", ())),
             )
-            for (word, readings), cues in sides.items()
-        }
+            senses[word] = (*senses.get(word, ()), sense)
+        return senses
     except (OSError, ValueError) as error:
         raise DataError(f"cannot read senses table {path}: {error}") from error
 
 
 @lru_cache(maxsize=1)
-def default_senses() -> dict[str, Sense]:
+def default_senses() -> dict[str, tuple[Sense, ...]]:
     """The packaged senses table (``data/senses.tsv``), read once per process."""
     with resources.as_file(resources.files("pinyinize") / "data" / "senses.tsv") as path:
         return read_senses(path)

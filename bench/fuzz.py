@@ -86,6 +86,28 @@ OTHER = [
     "&#20320;",
     "&nbsp;",
 ]
+# Numbers, dates, units and list markers, which the numbers stage reads (numbers=True) and
+# whose annotations strip must tell from a list marker such as (a).
+NUMERIC = [
+    "2024年",
+    "3月5日",
+    "13:45",
+    "12.5%",
+    "-3℃",
+    "1,250",
+    "2/3",
+    "3-5",
+    "¥30",
+    "5km",
+    "138 0013 8000",
+    "(a)",
+    "（e）",
+    "(er)",
+    "(wǔ)",
+    "(yī qiān)",
+    "０８",
+    "٣",
+]
 # Pieces that mean something to one document type or another.
 MARKUP = [
     "<p>",
@@ -134,6 +156,7 @@ PIECE = st.one_of(
     st.sampled_from(HAN).map(lambda c: c * 3),
     st.sampled_from(LOOK_ALIKES),
     st.sampled_from(OTHER),
+    st.sampled_from(NUMERIC),
     st.sampled_from(MARKUP),
     st.characters(codec="utf-8"),
 )
@@ -144,6 +167,7 @@ OPTIONS = st.fixed_dictionaries(
         "mode": st.sampled_from(list(Mode)),
         "per_character": st.booleans(),
         "orthography": st.booleans(),
+        "numbers": st.booleans(),
         "user_dict": st.booleans(),
     }
 )
@@ -228,7 +252,12 @@ def round_trip(
 def fuzz_text(doors: Doors, tally: Tally, text: str, options: dict[str, Any], fmt: Format) -> None:
     annotator = doors.annotator(options)
     tally.tried["examples"] += 1
-    guarded(tally, "readings", lambda: annotator.readings(text, tones=options["tones"]), text=text)
+    guarded(
+        tally,
+        "readings",
+        lambda: annotator.readings(text, tones=options["tones"], numbers=options["numbers"]),
+        text=text,
+    )
     guarded(tally, "check", lambda: check(annotator, text), text=text)
     guarded(tally, "repair", lambda: repair(annotator, text), text=text)
     render = {k: v for k, v in options.items() if k != "user_dict"}
@@ -260,6 +289,7 @@ def fuzz_document(
         mode=options["mode"],
         per_character=options["per_character"],
         orthography=options["orthography"],
+        numbers=options["numbers"],
     )
     door = f"annotate {kind} {fmt.value}"
     output = guarded(

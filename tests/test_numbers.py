@@ -466,3 +466,28 @@ def test_check_leaves_the_readings_of_numbers_alone(annotator):
     assert repair(annotator, annotated) == annotated
     wrong = annotated.replace("元(yuán)", "元(yuǎn)")
     assert [problem.kind for problem in check(annotator, wrong)] == ["reading"]
+
+
+@pytest.mark.parametrize(
+    ("kind", "document"),
+    [
+        (
+            "srt",
+            "1\n00:00:01,000 --> 00:00:02,000\n银行\n\n"
+            "2\n00:00:03,000 --> 00:00:04,000\n400 800 8000(hao3)\n",
+        ),
+        ("html", "<p>银行</p><p>电话 8000(hào)</p><p>8000(wǔ)</p>"),
+        ("markdown", "银行\n\n8000(hào)\n"),
+    ],
+)
+def test_a_group_after_digits_in_a_part_without_han_is_the_documents_text(
+    annotator, kind, document
+):
+    # A subtitle line or paragraph without Han is left as it is by annotate, so strip must
+    # leave its groups too, even those that read like a number's reading (found by bench/fuzz.py)
+    from pinyinize.formats import annotate_document, strip_document
+
+    data = document.encode("utf-8")
+    options = AnnotationOptions(numbers=True)
+    annotated = annotate_document(data, annotator, options, kind=kind)
+    assert strip_document(annotated, annotator, options, kind=kind) == data

@@ -115,6 +115,10 @@ class Session:
 
     def strip(self, raw: str) -> str:
         """Remove what :meth:`annotate` added to a run of source text."""
+        if not has_han(raw):
+            # annotate leaves such a run as it is, so strip must too: a group after its
+            # digits (8000(hao3)) is the source's own text, not a number's reading of ours
+            return raw
         if self.ours is not None:
             return self.ours.sub(self._base_texts, raw)
         return self.annotator.strip(raw, format=Format.INLINE)

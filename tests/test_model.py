@@ -217,3 +217,17 @@ def test_character_classes(model):
     assert fine[0] == fine[1] and coarse[0] == coarse[1]
     assert fine[2:] == coarse[2:] == [3, 4, 5, 0]
     assert classes.window("\x00") == ([0, 0], [0, 0], [0, 0])
+
+
+def test_character_classes_of_many_windows_at_once(model):
+    # document_keys reads all windows of a document at once; they must be what window() says
+    # of each, for class characters, shapes (digits, Latin, full-width digits, markers) and
+    # characters past every table (an unassigned plane-3 code point).
+    classes = model.weights.classes
+    text = "\x01克斯还行ab９Z长\x00重\U0003ffff𠀀\x02"
+    codes = np.array([ord(char) for char in text], dtype=np.uint32)
+    places = np.array([[k, k + 1, k + 2] for k in range(len(text) - 2)])
+    many = classes.windows(codes, places)
+    for row, (k, _, _) in enumerate(places):
+        one = classes.window(text[k : k + 3])
+        assert [column[row].tolist() for column in many] == list(one)

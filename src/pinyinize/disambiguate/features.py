@@ -157,6 +157,7 @@ def _plan(alphabet: int) -> tuple[tuple[int, int, int], ...]:
 # The columns are listed alphabet by alphabet, so packing each alphabet's in turn keeps order.
 _PLANS = (_plan(_CHAR), _plan(_FINE), _plan(_COARSE))
 assert [a for _, a, _ in _WINDOW_COLUMNS] == sorted(a for _, a, _ in _WINDOW_COLUMNS)
+_COLUMN_SALTS = list(range(_N_COLUMNS))
 
 
 def _mix(values: np.ndarray) -> np.ndarray:
@@ -447,9 +448,15 @@ def document_keys(
     shared: list[int] = []
     shared_owner: list[int] = []
     offsets = [tokens[t.token].syllables[t.syllable].offset for t in targets]
-    fixed = _fixed_columns(padded, offsets, token_rows, classes)
+    # A few targets (a sentence) are quicker one by one; many (a page) in numpy at once.
+    inline = len(targets) < _ARRAYS_FROM
     for i, target in enumerate(targets):
         offset = offsets[i]
+        if inline:
+            values += _window_values(padded, offset, classes)
+            values += token_rows[i]
+            salts += _COLUMN_SALTS
+            owner += [i] * _N_COLUMNS
         words, readings, said = _covering(text, offset, lexicon)
         collocation = _verb_object(document, text, target, lexicon)
         if collocation is not None:  # a verb and its object count as a word covering the verb
@@ -473,20 +480,13 @@ def document_keys(
             shared += hashes
             shared_owner += [i * slots + rank] * len(hashes)
         candidates.append(own + [0] * (slots - len(own)))  # padding slots are never read
-    # Each target's fixed columns, then its covering words and collocation, as the keys have
-    # always been ordered (the weights are sums in that order).
-    n = len(targets)
-    targets_of = np.concatenate(
-        [np.repeat(np.arange(n), _N_COLUMNS), np.array(owner, dtype=np.int64)]
-    )
-    order = np.argsort(targets_of, kind="stable")
-    targets_of = targets_of[order]
-    salted = np.concatenate(
-        [
-            fixed.ravel() ^ np.tile(_SALTS[:_N_COLUMNS], n),
-            np.array(values, dtype=np.uint64) ^ _SALTS[salts],
-        ]
-    )[order]
+    if inline:
+        targets_of = np.array(owner, dtype=np.int64)
+        salted = np.array(values, dtype=np.uint64) ^ _SALTS[salts]
+    else:
+        targets_of, salted = _with_fixed_columns(
+            _fixed_columns(padded, offsets, token_rows, classes), values, salts, owner
+        )
     hashed = (salted * _GOLDEN) >> np.uint64(32)
     # Cross every context feature with every candidate slot of its target.
     crossed = np.array(candidates, dtype=np.uint64)[targets_of]  # (features, slots)
@@ -501,25 +501,62 @@ def document_keys(
     return np.concatenate(keys), np.concatenate(owners), slots
 
 
+_ARRAYS_FROM = 16  # targets in a document from which its window columns are built in numpy
+
+
+def _window_values(padded: str, offset: int, classes: CharClasses) -> list[int]:
+    """The window columns of the character at ``offset`` of the text (``padded`` is the text
+    with ``_WINDOW`` markers on each side, so its window starts at ``offset`` there)."""
+    codes, fine, coarse = classes.window(padded[offset : offset + 2 * _WINDOW + 1])
+    char_plan, fine_plan, coarse_plan = _PLANS
+    return [
+        *[(codes[p] << 42) | (codes[q] << 21) | codes[r] for p, q, r in char_plan],
+        *[(fine[p] << 42) | (fine[q] << 21) | fine[r] for p, q, r in fine_plan],
+        *[(coarse[p] << 42) | (coarse[q] << 21) | coarse[r] for p, q, r in coarse_plan],
+    ]
+
+
+# _PLANS as indices into the three alphabets' windows side by side (``_fixed_columns``).
+_PLACES = np.array(
+    [
+        [alphabet * (2 * _WINDOW + 2) + place for place in places]
+        for alphabet, plan in enumerate(_PLANS)
+        for places in plan
+    ]
+).T
+
+
 def _fixed_columns(
     padded: str, offsets: Sequence[int], token_rows: Sequence[tuple[int, ...]], classes: CharClasses
 ) -> np.ndarray:
-    """The window and token columns of every target: a (targets, _N_COLUMNS) uint64 array.
-
-    ``padded`` is the text with ``_WINDOW`` markers on each side, so the window of the
-    character at ``offset`` starts at ``offset`` in it."""
+    """``_window_values`` and the token columns of every target at once: a (targets,
+    _N_COLUMNS) uint64 array."""
     codes = np.frombuffer(padded.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     places = np.array(offsets, dtype=np.int64)[:, None] + np.arange(2 * _WINDOW + 1)
-    columns = []
-    for alphabet, plan in zip(classes.windows(codes, places), _PLANS, strict=True):
-        for first, second, third in plan:
-            columns.append(
-                (alphabet[:, first] << np.uint64(42))
-                | (alphabet[:, second] << np.uint64(21))
-                | alphabet[:, third]
-            )
-    window = np.stack(columns, axis=1)
+    windows = np.hstack(classes.windows(codes, places))
+    first, second, third = (windows[:, column] for column in _PLACES)
+    window = (first << np.uint64(42)) | (second << np.uint64(21)) | third
     return np.hstack([window, np.array(token_rows, dtype=np.uint64).reshape(len(offsets), -1)])
+
+
+def _with_fixed_columns(
+    fixed: np.ndarray, values: list[int], salts: list[int], owner: list[int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each target's fixed columns, then its other context features (covering words,
+    collocation), salted: the order ``document_keys`` builds one target at a time, in which
+    the weights were trained (their sums are taken in that order)."""
+    n = len(fixed)
+    targets_of = np.concatenate(
+        [np.repeat(np.arange(n), _N_COLUMNS), np.array(owner, dtype=np.int64)]
+    )
+    order = np.argsort(targets_of, kind="stable")
+    salted = np.concatenate(
+        [
+            fixed.ravel() ^ np.tile(_SALTS[:_N_COLUMNS], n),
+            np.array(values, dtype=np.uint64) ^ _SALTS[salts],
+        ]
+    )
+    return targets_of[order], salted[order]
 
 
 def bucket(keys: np.ndarray, bits: int) -> np.ndarray:

@@ -231,3 +231,33 @@ def test_character_classes_of_many_windows_at_once(model):
     for row, (k, _, _) in enumerate(places):
         one = classes.window(text[k : k + 3])
         assert [column[row].tolist() for column in many] == list(one)
+
+
+def test_keys_of_a_page_and_of_a_sentence_are_built_alike(model, monkeypatch):
+    # document_keys builds the window columns target by target for a sentence and in numpy
+    # for a page (features._ARRAYS_FROM); the keys, and their order, must not depend on which.
+    from pinyinize.disambiguate import features
+
+    lexicon = model.lexicon
+    annotator = Annotator(lexicon=lexicon)
+    text = (
+        "".join(item[0] for item in marked_items("data/cpp/dev")[:60]) + "ＡＢ１２还行 abc 长重𠀀"
+    )
+    document = Document(text)
+    for stage in ("scan", "segment", "look_up"):
+        document = annotator.stages[stage](document)
+    simplified = lexicon.simplify(text)
+    targets = features.find_targets(document, simplified, open_chars=None, word_chars="还行长重得")
+    weights = model.weights
+    built = []
+    for arrays_from in (1, len(targets) + 1):
+        monkeypatch.setattr(features, "_ARRAYS_FROM", arrays_from)
+        built.append(
+            features.document_keys(
+                document, simplified, targets, lexicon, weights.prior, weights.classes
+            )
+        )
+    (keys, owners, slots), (inline_keys, inline_owners, inline_slots) = built
+    assert len(targets) > 50
+    assert np.array_equal(keys, inline_keys) and np.array_equal(owners, inline_owners)
+    assert slots == inline_slots

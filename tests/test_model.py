@@ -217,3 +217,47 @@ def test_character_classes(model):
     assert fine[0] == fine[1] and coarse[0] == coarse[1]
     assert fine[2:] == coarse[2:] == [3, 4, 5, 0]
     assert classes.window("\x00") == ([0, 0], [0, 0], [0, 0])
+
+
+def test_character_classes_of_many_windows_at_once(model):
+    # document_keys reads all windows of a document at once; they must be what window() says
+    # of each, for class characters, shapes (digits, Latin, full-width digits, markers) and
+    # characters past every table (an unassigned plane-3 code point).
+    classes = model.weights.classes
+    text = "\x01克斯还行ab９Z长\x00重\U0003ffff𠀀\x02"
+    codes = np.array([ord(char) for char in text], dtype=np.uint32)
+    places = np.array([[k, k + 1, k + 2] for k in range(len(text) - 2)])
+    many = classes.windows(codes, places)
+    for row, (k, _, _) in enumerate(places):
+        one = classes.window(text[k : k + 3])
+        assert [column[row].tolist() for column in many] == list(one)
+
+
+def test_keys_of_a_page_and_of_a_sentence_are_built_alike(model, monkeypatch):
+    # document_keys builds the window columns target by target for a sentence and in numpy
+    # for a page (features._ARRAYS_FROM); the keys, and their order, must not depend on which.
+    from pinyinize.disambiguate import features
+
+    lexicon = model.lexicon
+    annotator = Annotator(lexicon=lexicon)
+    text = (
+        "".join(item[0] for item in marked_items("data/cpp/dev")[:60]) + "ＡＢ１２还行 abc 长重𠀀"
+    )
+    document = Document(text)
+    for stage in ("scan", "segment", "look_up"):
+        document = annotator.stages[stage](document)
+    simplified = lexicon.simplify(text)
+    targets = features.find_targets(document, simplified, open_chars=None, word_chars="还行长重得")
+    weights = model.weights
+    built = []
+    for arrays_from in (1, len(targets) + 1):
+        monkeypatch.setattr(features, "_ARRAYS_FROM", arrays_from)
+        built.append(
+            features.document_keys(
+                document, simplified, targets, lexicon, weights.prior, weights.classes
+            )
+        )
+    (keys, owners, slots), (inline_keys, inline_owners, inline_slots) = built
+    assert len(targets) > 50
+    assert np.array_equal(keys, inline_keys) and np.array_equal(owners, inline_owners)
+    assert slots == inline_slots

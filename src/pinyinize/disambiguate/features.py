@@ -155,7 +155,7 @@ def _plan(alphabet: int) -> tuple[tuple[int, int, int], ...]:
 
 
 # The columns are listed alphabet by alphabet, so packing each alphabet's in turn keeps order.
-_CHAR_PLAN, _FINE_PLAN, _COARSE_PLAN = _plan(_CHAR), _plan(_FINE), _plan(_COARSE)
+_PLANS = (_plan(_CHAR), _plan(_FINE), _plan(_COARSE))
 assert [a for _, a, _ in _WINDOW_COLUMNS] == sorted(a for _, a, _ in _WINDOW_COLUMNS)
 _COLUMN_SALTS = list(range(_N_COLUMNS))
 
@@ -240,6 +240,13 @@ class CharClasses:
         chars = [chr(code) for code in code_points.tolist()]
         self._fine = dict(zip(chars, (c + self._OFFSET for c in fine.tolist()), strict=True))
         self._coarse = dict(zip(chars, (c + self._OFFSET for c in coarse.tolist()), strict=True))
+        # The same, as tables indexed by code point (shape classes where there is no class),
+        # for ``windows``, which reads the windows of all targets of a document at once.
+        size = max(int(code_points.max(initial=0)) + 1, 0x10000)
+        self._fine_table = _shape_table(size)
+        self._coarse_table = self._fine_table.copy()
+        self._fine_table[code_points] = fine.astype(np.uint16) + self._OFFSET
+        self._coarse_table[code_points] = coarse.astype(np.uint16) + self._OFFSET
 
     def window(self, chars: str) -> tuple[list[int], list[int], list[int]]:
         """Code points, fine and coarse classes of ``chars`` (the three alphabets), each
@@ -252,8 +259,33 @@ class CharClasses:
         coarses.append(0)
         return codes, fines, coarses
 
+    def windows(self, codes: np.ndarray, places: np.ndarray) -> tuple[np.ndarray, ...]:
+        """``window`` of many places at once: ``codes`` are the code points of a text,
+        ``places`` a (targets, width) array of indices into it.  Returns three (targets,
+        width + 1) uint64 arrays, the last column 0."""
+        window = codes[places]
+        beyond = window >= len(self._fine_table)  # past the tables: no class, shape "other"
+        inside = np.where(beyond, 0, window)
+        fine = np.where(beyond, _OTHER_SHAPE, self._fine_table[inside])
+        coarse = np.where(beyond, _OTHER_SHAPE, self._coarse_table[inside])
+        pad = np.zeros((len(places), 1), dtype=np.uint64)
+        return tuple(
+            np.hstack([alphabet.astype(np.uint64), pad]) for alphabet in (window, fine, coarse)
+        )
+
 
 _MARKERS = {"\x00": 0, "\x01": 3, "\x02": 4}  # no symbol, before the text, after it
+_OTHER_SHAPE = np.uint64(5)
+
+
+def _shape_table(size: int) -> np.ndarray:
+    """``_shape_class`` of every code point below ``size`` (uint16: classes stay small)."""
+    table = np.full(size, _OTHER_SHAPE, dtype=np.uint16)
+    for low, high, shape in (("0", "9", 1), ("\uff10", "\uff19", 1), ("a", "z", 2), ("A", "Z", 2)):
+        table[ord(low) : ord(high) + 1] = shape
+    for marker, shape in _MARKERS.items():
+        table[ord(marker)] = shape
+    return table
 
 
 def _shape_class(char: str) -> int:
@@ -415,20 +447,23 @@ def document_keys(
     candidates: list[list[int]] = []
     shared: list[int] = []
     shared_owner: list[int] = []
+    offsets = [tokens[t.token].syllables[t.syllable].offset for t in targets]
+    # A few targets (a sentence) are quicker one by one; many (a page) in numpy at once.
+    inline = len(targets) < _ARRAYS_FROM
     for i, target in enumerate(targets):
-        offset = tokens[target.token].syllables[target.syllable].offset
-        codes, fine, coarse = classes.window(padded[offset : offset + 2 * _WINDOW + 1])
-        values += [(codes[p] << 42) | (codes[q] << 21) | codes[r] for p, q, r in _CHAR_PLAN]
-        values += [(fine[p] << 42) | (fine[q] << 21) | fine[r] for p, q, r in _FINE_PLAN]
-        values += [(coarse[p] << 42) | (coarse[q] << 21) | coarse[r] for p, q, r in _COARSE_PLAN]
-        values += token_rows[i]
+        offset = offsets[i]
+        if inline:
+            values += _window_values(padded, offset, classes)
+            values += token_rows[i]
+            salts += _COLUMN_SALTS
+            owner += [i] * _N_COLUMNS
         words, readings, said = _covering(text, offset, lexicon)
         collocation = _verb_object(document, text, target, lexicon)
         if collocation is not None:  # a verb and its object count as a word covering the verb
             said.add(collocation[1])
         values += words + readings
-        salts += _COLUMN_SALTS + [_COVER_WORD] * len(words) + [_COVER_READING] * len(readings)
-        owner += [i] * (_N_COLUMNS + 2 * len(words))
+        salts += [_COVER_WORD] * len(words) + [_COVER_READING] * len(readings)
+        owner += [i] * (2 * len(words))
         if collocation is not None:  # the collocation itself, crossed with each candidate
             values.append(_hash(collocation[0]))
             salts.append(_COLLOCATION)
@@ -445,8 +480,14 @@ def document_keys(
             shared += hashes
             shared_owner += [i * slots + rank] * len(hashes)
         candidates.append(own + [0] * (slots - len(own)))  # padding slots are never read
-    hashed = ((np.array(values, dtype=np.uint64) ^ _SALTS[salts]) * _GOLDEN) >> np.uint64(32)
-    targets_of = np.array(owner, dtype=np.int64)
+    if inline:
+        targets_of = np.array(owner, dtype=np.int64)
+        salted = np.array(values, dtype=np.uint64) ^ _SALTS[salts]
+    else:
+        targets_of, salted = _with_fixed_columns(
+            _fixed_columns(padded, offsets, token_rows, classes), values, salts, owner
+        )
+    hashed = (salted * _GOLDEN) >> np.uint64(32)
     # Cross every context feature with every candidate slot of its target.
     crossed = np.array(candidates, dtype=np.uint64)[targets_of]  # (features, slots)
     keys = [
@@ -458,6 +499,64 @@ def document_keys(
         np.array(shared_owner, dtype=np.int64),
     ]
     return np.concatenate(keys), np.concatenate(owners), slots
+
+
+_ARRAYS_FROM = 16  # targets in a document from which its window columns are built in numpy
+
+
+def _window_values(padded: str, offset: int, classes: CharClasses) -> list[int]:
+    """The window columns of the character at ``offset`` of the text (``padded`` is the text
+    with ``_WINDOW`` markers on each side, so its window starts at ``offset`` there)."""
+    codes, fine, coarse = classes.window(padded[offset : offset + 2 * _WINDOW + 1])
+    char_plan, fine_plan, coarse_plan = _PLANS
+    return [
+        *[(codes[p] << 42) | (codes[q] << 21) | codes[r] for p, q, r in char_plan],
+        *[(fine[p] << 42) | (fine[q] << 21) | fine[r] for p, q, r in fine_plan],
+        *[(coarse[p] << 42) | (coarse[q] << 21) | coarse[r] for p, q, r in coarse_plan],
+    ]
+
+
+# _PLANS as indices into the three alphabets' windows side by side (``_fixed_columns``).
+_PLACES = np.array(
+    [
+        [alphabet * (2 * _WINDOW + 2) + place for place in places]
+        for alphabet, plan in enumerate(_PLANS)
+        for places in plan
+    ]
+).T
+
+
+def _fixed_columns(
+    padded: str, offsets: Sequence[int], token_rows: Sequence[tuple[int, ...]], classes: CharClasses
+) -> np.ndarray:
+    """``_window_values`` and the token columns of every target at once: a (targets,
+    _N_COLUMNS) uint64 array."""
+    codes = np.frombuffer(padded.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    places = np.array(offsets, dtype=np.int64)[:, None] + np.arange(2 * _WINDOW + 1)
+    windows = np.hstack(classes.windows(codes, places))
+    first, second, third = (windows[:, column] for column in _PLACES)
+    window = (first << np.uint64(42)) | (second << np.uint64(21)) | third
+    return np.hstack([window, np.array(token_rows, dtype=np.uint64).reshape(len(offsets), -1)])
+
+
+def _with_fixed_columns(
+    fixed: np.ndarray, values: list[int], salts: list[int], owner: list[int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each target's fixed columns, then its other context features (covering words,
+    collocation), salted: the order ``document_keys`` builds one target at a time, in which
+    the weights were trained (their sums are taken in that order)."""
+    n = len(fixed)
+    targets_of = np.concatenate(
+        [np.repeat(np.arange(n), _N_COLUMNS), np.array(owner, dtype=np.int64)]
+    )
+    order = np.argsort(targets_of, kind="stable")
+    salted = np.concatenate(
+        [
+            fixed.ravel() ^ np.tile(_SALTS[:_N_COLUMNS], n),
+            np.array(values, dtype=np.uint64) ^ _SALTS[salts],
+        ]
+    )
+    return targets_of[order], salted[order]
 
 
 def bucket(keys: np.ndarray, bits: int) -> np.ndarray:

@@ -5,6 +5,7 @@ scan → segment → look up → disambiguate → tone rules (per mode) → sele
 
 from __future__ import annotations
 
+import gc
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -27,7 +28,7 @@ from pinyinize.render.pieces import Piece, pieces
 from pinyinize.scan import HAN_RANGES, refuse_lone_surrogates, scan
 from pinyinize.segment import Segmenter
 from pinyinize.select import Selector
-from pinyinize.spell import spell
+from pinyinize.spell import spell, spelled_forms
 from pinyinize.tone_rules import ToneRules
 from pinyinize.types import Document, Syllable, Token
 from pinyinize.userdict import read_user_dictionary, spellings_written
@@ -207,12 +208,26 @@ class Annotator:
         return self._with_user_spellings(Document(text, tuple(tokens)))
 
     def _analyze_piece(self, text: str, tone_rules: ToneRules) -> Document:
-        document = Document(text)
-        for name, stage in self.stages.items():
-            document = stage(document)
-            if not isinstance(document, Document):
-                raise TypeError(f"stage {name!r} returned {type(document).__name__}, not Document")
-        return tone_rules(document)
+        # The cyclic garbage collector waits until the piece is done.  The stages build
+        # thousands of tokens and syllables (named tuples, which it always tracks) that live
+        # until the next stage has copied them: collections in the middle of a piece walked
+        # them again and again and moved them into the old generation, whose full
+        # collections then took a sixth of a long text's time.  Between pieces they are
+        # gone (freed by reference counting), and a collection there finds little to walk.
+        # The stages make no reference cycles, so nothing waits for a collector meanwhile.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            document = Document(text)
+            for name, stage in self.stages.items():
+                document = stage(document)
+                if not isinstance(document, Document):
+                    kind = type(document).__name__
+                    raise TypeError(f"stage {name!r} returned {kind}, not Document")
+            return tone_rules(document)
+        finally:
+            if collecting:  # as it was: a caller that turned it off keeps it off
+                gc.enable()
 
     def _with_user_spellings(self, document: Document) -> Document:
         """The document with the user's own spellings of words, for the renderers."""
@@ -231,7 +246,7 @@ class Annotator:
         (or is an erhua 儿 merged into the syllable before it in textbook and spoken modes)."""
         _require_text(text)  # here too: offsets in errors count from the start of the text
         style = Tones(tones)
-        spelled: dict[str, str] = {}  # a text has a few hundred distinct readings
+        spelled = spelled_forms(style)  # a text has a few hundred distinct readings
         result: list[str | None] = []
         tone_rules = self._tone_rules[Mode(mode)]
         for chunk in split_into_chunks(text):

@@ -16,7 +16,7 @@ corpus happened to hold them, so that they do not glue across the words around t
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import cast
 
 from pinyinize.lexicon import Lexicon, longest_words_by_pair
@@ -32,6 +32,9 @@ _ABBREVIATION_SHARE = 10  # an abbreviation counts a tenth
 _NAME_FREQUENCY = _RARE  # a river or lake name counts at least this
 _WATER_GENERICS = frozenset("江河湖")
 _RARE_CACHE_SIZE = 100_000  # a word whose POS is not cached yet (None is a cached "no POS")
+_SCORE_CACHE_SIZE = 1 << 18  # substrings whose scores are remembered: a long text's working set
+# The score of a substring that is no word: it never beats a path, so the loop needs no test.
+_NO_WORD = -math.inf
 # Builds a Token from all its fields without the Python-level __new__ that Token(...) runs:
 # three times faster, and the segmenter builds one per word.
 _new = tuple.__new__
@@ -42,9 +45,9 @@ class Segmenter:
 
     def __init__(self, lexicon: Lexicon, extra_words: Mapping[str, int] | None = None) -> None:
         self._lexicon = lexicon
-        # The lexicon's caches, read with [] (0: no such word, no word starts with the pair).
-        self._frequency: Callable[[str], int] = lexicon.frequency_cache.__getitem__
-        self._reach: Callable[[str], int] = lexicon.reach_cache.__getitem__
+        # For each first two characters, the length of the longest word that starts with
+        # them (0: none), read from the lexicon's cache table with .get (None: not cached).
+        self._reaches = lexicon.reach_cache
         # Extra words are looked up beside the lexicon's tables, never merged into copies of
         # them: a copy costs ~23 MB and ~30 ms, and the server builds a segmenter per user
         # dictionary.
@@ -53,6 +56,10 @@ class Segmenter:
         self._log_total = lexicon.log_total
         self._pos: dict[str, str | None] = {}  # POS of each word segmented so far
         self._char_scores: dict[str, float] = {}  # see _char_score
+        # Each substring the loop has tried: its log probability as a word (_NO_WORD when it
+        # is none).  One dict hit instead of a frequency look-up, the rare-word check and a
+        # logarithm per substring.
+        self._word_scores: dict[str, float] = {}
         self._rare: dict[str, int] = {}  # adjusted frequencies of rare words (see _adjusted)
 
     def __call__(self, document: Document) -> Document:
@@ -70,47 +77,70 @@ class Segmenter:
 
     def _best_cuts(self, text: str) -> list[int]:
         """cut[i]: where the word that starts at i ends, on the most probable path."""
-        frequency_of, log_total, log = self._frequency_of(), self._log_total, math.log
-        rare, adjusted = self._rare.get, self._adjusted
+        score_of, word_score = self._word_scores.get, self._word_score
         length = len(text)
-        # The per-character work runs in C (map over the text): each character's score as a
-        # word of its own, and how far the longest word that starts with each pair of
-        # characters reaches.  The loop below then only tries longer words where one starts.
-        cached = list(map(self._char_scores.get, text))
-        if None in cached:  # a character not seen before: score them one by one
-            singles = [self._char_score(char) for char in text]
-        else:
-            singles = cast("list[float]", cached)
-        pairs = list(map(str.__add__, text, text[1:]))
-        reaches: list[int | None] = list(map(self._reach, pairs))
-        if self._extra_longest:
-            reaches = list(map(_further, reaches, map(self._extra_longest.get, pairs)))
-        reaches.append(None)  # the last character starts no pair
+        singles = self._singles(text)
+        reaches = self._reaches_of(text)
         best = [0.0] * (length + 1)
-        cut = [length] * (length + 1)
+        cut = list(range(1, length + 2))  # each character a word of its own, unless beaten
+        cut[length] = length
         for start in range(length - 1, -1, -1):
             best_score = singles[start] + best[start + 1]
-            best_end = start + 1
             reach = reaches[start]
-            if reach:
+            if reach:  # a longer word may start here
+                best_end = 0
                 for end in range(start + 2, min(length, start + reach) + 1):
                     word = text[start:end]
-                    frequency = frequency_of(word)
-                    if frequency:
-                        if frequency < _RARE:
-                            frequency = rare(word) or adjusted(word, frequency)
-                        score = log(frequency) - log_total + best[end]
-                        if score > best_score:
-                            best_score, best_end = score, end
-            best[start], cut[start] = best_score, best_end
+                    score = score_of(word)
+                    if score is None:
+                        score = word_score(word)
+                    score += best[end]
+                    if score > best_score:
+                        best_score, best_end = score, end
+                if best_end:
+                    cut[start] = best_end
+            best[start] = best_score
         return cut
 
-    def _frequency_of(self) -> Callable[[str], int | None]:
-        """The frequency of a word: an extra word's wins over the lexicon's."""
-        lexicon, extra = self._frequency, self._extra.get
-        if not self._extra:
-            return lexicon
-        return lambda word: extra(word) or lexicon(word)
+    def _singles(self, text: str) -> list[float]:
+        """Each character's score as a word of its own (see _char_score)."""
+        # map over the text runs in C; the characters not seen before are rare.
+        cached = list(map(self._char_scores.get, text))
+        if None in cached:
+            return [self._char_score(char) for char in text]
+        return cast("list[float]", cached)
+
+    def _reaches_of(self, text: str) -> list[int]:
+        """For each position, how far the longest word that starts there may reach (0: no
+        word of two or more starts there; the last position starts none)."""
+        pairs = list(map(str.__add__, text, text[1:]))
+        cached: list[int | None] = list(map(self._reaches.table.get, pairs))
+        if None in cached:
+            fill = self._reaches.fill
+            known = zip(pairs, cached, strict=True)
+            cached = [fill(pair) if reach is None else reach for pair, reach in known]
+        reaches = cast("list[int]", cached)
+        if self._extra_longest:
+            reaches = list(map(_further, reaches, map(self._extra_longest.get, pairs)))
+        reaches.append(0)
+        return reaches
+
+    def _word_score(self, word: str) -> float:
+        """Log probability of ``word`` as the segmenter counts it (an extra word's frequency
+        wins over the lexicon's), or _NO_WORD; remembered."""
+        scores = self._word_scores
+        if len(scores) >= _SCORE_CACHE_SIZE:
+            scores.clear()
+        frequency = self._extra.get(word) or self._lexicon.frequency(word)
+        if not frequency:
+            scores[word] = _NO_WORD
+            return _NO_WORD
+        if frequency < _RARE:
+            frequency = self._rare.get(word) or self._adjusted(word, frequency)
+        # The same operations in the same order as the sum the loop used to compute per
+        # substring, so that scores, and ties between paths, are the same to the last bit.
+        score = scores[word] = math.log(frequency) - self._log_total
+        return score
 
     def _adjusted(self, word: str, frequency: int) -> int:
         """The frequency of a rare word as the segmenter counts it (see the module notes);
@@ -130,7 +160,7 @@ class Segmenter:
         (frequency 1).  Cached: a text has a few thousand distinct characters."""
         score = self._char_scores.get(char)
         if score is None:
-            frequency = self._frequency_of()(char) or 1
+            frequency = self._extra.get(char) or self._lexicon.frequency(char) or 1
             score = self._char_scores[char] = math.log(frequency) - self._log_total
         return score
 
@@ -152,5 +182,5 @@ class Segmenter:
             start = end
 
 
-def _further(reach: int | None, extra_reach: int | None) -> int | None:
-    return max(reach or 0, extra_reach) if extra_reach else reach
+def _further(reach: int, extra_reach: int | None) -> int:
+    return max(reach, extra_reach) if extra_reach else reach

@@ -136,12 +136,11 @@ class Lexicon:
     ) -> None:
         self._image = image
         self._hsk = hsk or {}  # (word or char, "word"|"char") → HSK 3.0 level, 7 = band 7-9
-        # The segmenter reads this cache's table for every pair of characters (a C-level dict
-        # hit): for each first two characters, the length of the longest word that starts
-        # with them (0: none).  Keyed by two characters, not one, because most pairs start no
-        # word at all (the segmenter then tries no longer words there) and the rest start
-        # only short ones.  (Word frequencies are not cached here: the segmenter keeps the
-        # scores it computes from them.)
+        # For each first two characters, the length of the longest word that starts with
+        # them (0: none), for callers that ask pair by pair (the model's features); the
+        # segmenter asks for a whole text at once (reaches_along).  Keyed by two characters,
+        # not one, because most pairs start no word at all and the rest start only short
+        # ones.  Word frequencies are not cached here: the segmenter keeps its own scores.
         self.reach_cache = LookupCache(image.reach_of)
         self._char_rows = LookupCache(image.char_row, _CHAR_CACHE_SIZE)
         self.frequencies: Mapping[str, int] = _Frequencies(image)
@@ -196,6 +195,11 @@ class Lexicon:
             self._image.readings_at(index),
             self._neutral.get(word, ()),
         )
+
+    def reaches_along(self, text: str) -> list[int]:
+        """For each position of ``text`` (simplified), the length of the longest word that
+        starts with the two characters there (0: none, and at the last position)."""
+        return self._image.reaches_along(text)
 
     def neutral_positions(self, word: str) -> tuple[int, ...]:
         """Positions of ``word`` (simplified) that its lexical neutral tones make neutral."""

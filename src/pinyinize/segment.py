@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import cast
+from typing import NamedTuple, cast
 
 from pinyinize.lexicon import Lexicon, longest_words_by_pair
 from pinyinize.types import Document, Token
@@ -45,9 +45,6 @@ class Segmenter:
 
     def __init__(self, lexicon: Lexicon, extra_words: Mapping[str, int] | None = None) -> None:
         self._lexicon = lexicon
-        # For each first two characters, the length of the longest word that starts with
-        # them (0: none), read from the lexicon's cache table with .get (None: not cached).
-        self._reaches = lexicon.reach_cache
         # Extra words are looked up beside the lexicon's tables, never merged into copies of
         # them: a copy costs ~23 MB and ~30 ms, and the server builds a segmenter per user
         # dictionary.
@@ -65,31 +62,38 @@ class Segmenter:
     def __call__(self, document: Document) -> Document:
         # Lookups use the simplified form, so traditional text segments like simplified text;
         # the mapping is one character to one, so offsets carry over unchanged.  The whole
-        # text is simplified at once: one call instead of one per Han run.
+        # text is simplified, scored and paired at once (a few calls that run in C), not run
+        # by run: a document has a Han run per clause, and per-run set-up cost as much as
+        # the search itself.
         simplified = self._lexicon.simplify(document.text)
+        lattice = _Lattice(
+            simplified,
+            self._singles(simplified),
+            self._reaches_of(simplified),
+            [0.0] * (len(simplified) + 1),
+            list(range(1, len(simplified) + 2)),  # each character a word, unless beaten
+        )
         tokens: list[Token] = []
         for token in document.tokens:
             if token.is_han:
-                self._segment_run(token, simplified[token.start : token.end], tokens)
+                self._best_cuts(lattice, token.start, token.end)
+                self._append_words(token, lattice, tokens)
             else:
                 tokens.append(token)
         return Document(document.text, tuple(tokens))
 
-    def _best_cuts(self, text: str) -> list[int]:
-        """cut[i]: where the word that starts at i ends, on the most probable path."""
+    def _best_cuts(self, lattice: _Lattice, run_start: int, run_end: int) -> None:
+        """Fill ``lattice.cut`` over one Han run: cut[i] is where the word that starts at i
+        ends, on the most probable path through the run."""
         score_of, word_score = self._word_scores.get, self._word_score
-        length = len(text)
-        singles = self._singles(text)
-        reaches = self._reaches_of(text)
-        best = [0.0] * (length + 1)
-        cut = list(range(1, length + 2))  # each character a word of its own, unless beaten
-        cut[length] = length
-        for start in range(length - 1, -1, -1):
+        text, singles, reaches, best, cut = lattice
+        best[run_end] = 0.0  # the path ends with the run
+        for start in range(run_end - 1, run_start - 1, -1):
             best_score = singles[start] + best[start + 1]
             reach = reaches[start]
             if reach:  # a longer word may start here
                 best_end = 0
-                for end in range(start + 2, min(length, start + reach) + 1):
+                for end in range(start + 2, min(run_end, start + reach) + 1):
                     word = text[start:end]
                     score = score_of(word)
                     if score is None:
@@ -100,7 +104,6 @@ class Segmenter:
                 if best_end:
                     cut[start] = best_end
             best[start] = best_score
-        return cut
 
     def _singles(self, text: str) -> list[float]:
         """Each character's score as a word of its own (see _char_score)."""
@@ -113,16 +116,11 @@ class Segmenter:
     def _reaches_of(self, text: str) -> list[int]:
         """For each position, how far the longest word that starts there may reach (0: no
         word of two or more starts there; the last position starts none)."""
-        pairs = list(map(str.__add__, text, text[1:]))
-        cached: list[int | None] = list(map(self._reaches.table.get, pairs))
-        if None in cached:
-            fill = self._reaches.fill
-            known = zip(pairs, cached, strict=True)
-            cached = [fill(pair) if reach is None else reach for pair, reach in known]
-        reaches = cast("list[int]", cached)
+        reaches = self._lexicon.reaches_along(text)
         if self._extra_longest:
+            pairs = map(str.__add__, text, text[1:])
             reaches = list(map(_further, reaches, map(self._extra_longest.get, pairs)))
-        reaches.append(0)
+            reaches.append(0)
         return reaches
 
     def _word_score(self, word: str) -> float:
@@ -164,22 +162,31 @@ class Segmenter:
             score = self._char_scores[char] = math.log(frequency) - self._log_total
         return score
 
-    def _segment_run(self, run: Token, text: str, tokens: list[Token]) -> None:
-        """Append the words of ``run`` (whose simplified form is ``text``) to ``tokens``."""
-        cut = self._best_cuts(text)
-        pos_of, surface, offset = self._pos, run.text, run.start
-        start = 0
-        while start < len(text):
+    def _append_words(self, run: Token, lattice: _Lattice, tokens: list[Token]) -> None:
+        """Append the words of ``run`` along the cuts of ``lattice`` to ``tokens``."""
+        pos_of, surface, offset, cut = self._pos, run.text, run.start, lattice.cut
+        text = lattice.text
+        start = run.start
+        while start < run.end:
             end = cut[start]
             word = text[start:end]
             pos = pos_of.get(word, _UNSEEN)
             if pos is _UNSEEN:
                 pos = pos_of[word] = self._lexicon.pos(word)
             # All seven fields, as Token(...) would fill them.
-            tokens.append(
-                _new(Token, (surface[start:end], offset + start, offset + end, True, pos, (), True))
-            )
+            written = surface[start - offset : end - offset]  # as the text has it
+            tokens.append(_new(Token, (written, start, end, True, pos, (), True)))
             start = end
+
+
+class _Lattice(NamedTuple):
+    """A document's simplified text and the segmenter's arrays over it, by position."""
+
+    text: str
+    singles: list[float]  # each character's score as a word of its own
+    reaches: list[int]  # how far the longest word that starts there may reach (0: none)
+    best: list[float]  # score of the best path from there to the end of its run
+    cut: list[int]  # where the word that starts there ends on that path
 
 
 def _further(reach: int, extra_reach: int | None) -> int:

@@ -7,7 +7,8 @@ that the hot paths serve gives:
 * ``readings()`` in every mode, sentence by sentence;
 * ``analyze()`` in the dictionary and citation modes: tokens (text, span, POS) and each
   syllable's reading, source, citation and merged flag;
-* ``readings()`` of the CPP dev sentences joined into one long text (the piece splitting);
+* ``readings()`` of the CPP dev sentences joined into one long text (the piece splitting),
+  and the offsets of its tokens and syllables as ``analyze()`` gives them;
 * ``annotate()`` inline and ruby of the samples and the everyday sentences.
 
 Usage::
@@ -89,6 +90,13 @@ def dump(shared: Path) -> Iterator[str]:
         for start in range(0, len(values), 1000):
             block = _readings(values[start : start + 1000])
             yield f"cpp-dev-long:{start}:readings:{mode.value}\t{block}"
+    tokens = annotator.analyze(long_text).tokens  # offsets across pieces
+    for start in range(0, len(tokens), 500):
+        block = " ".join(
+            f"{t.start}:{t.end}/" + ",".join(f"{s.offset}={s.reading}" for s in t.syllables)
+            for t in tokens[start : start + 500]
+        )
+        yield f"cpp-dev-long:{start}:analyze:offsets\t{block}"
     render: dict[str, Callable[[str], str]] = {
         "inline": lambda text: annotator.annotate(text, format=Format.INLINE, force=True),
         "ruby": lambda text: annotator.annotate(text, format=Format.RUBY),

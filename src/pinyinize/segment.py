@@ -33,6 +33,9 @@ _NAME_FREQUENCY = _RARE  # a river or lake name counts at least this
 _WATER_GENERICS = frozenset("江河湖")
 _RARE_CACHE_SIZE = 100_000  # a word whose POS is not cached yet (None is a cached "no POS")
 _SCORE_CACHE_SIZE = 1 << 18  # substrings whose scores are remembered: a long text's working set
+# Below this length a text's pairs are looked up one by one in a cache; longer texts are
+# looked up all at once (half the time of a sentence's few pairs goes into numpy's set-up).
+_SHORT_TEXT = 64
 # The score of a substring that is no word: it never beats a path, so the loop needs no test.
 _NO_WORD = -math.inf
 # Builds a Token from all its fields without the Python-level __new__ that Token(...) runs:
@@ -116,11 +119,25 @@ class Segmenter:
     def _reaches_of(self, text: str) -> list[int]:
         """For each position, how far the longest word that starts there may reach (0: no
         word of two or more starts there; the last position starts none)."""
-        reaches = self._lexicon.reaches_along(text)
+        if len(text) < _SHORT_TEXT:
+            reaches = self._reaches_pair_by_pair(text)
+        else:
+            reaches = self._lexicon.reaches_along(text)
         if self._extra_longest:
             pairs = map(str.__add__, text, text[1:])
             reaches = list(map(_further, reaches, map(self._extra_longest.get, pairs)))
             reaches.append(0)
+        return reaches
+
+    def _reaches_pair_by_pair(self, text: str) -> list[int]:
+        """What ``Lexicon.reaches_along`` gives, through the lexicon's cache of pairs."""
+        cache = self._lexicon.reach_cache
+        pairs = list(map(str.__add__, text, text[1:]))
+        cached: list[int | None] = list(map(cache.table.get, pairs))
+        if None in cached:  # a pair not seen before: fill the cache
+            cached = [cache[pair] for pair in pairs]
+        reaches = cast("list[int]", cached)
+        reaches.append(0)
         return reaches
 
     def _word_score(self, word: str) -> float:

@@ -32,6 +32,7 @@ import sys
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterator, Mapping, Sequence
+from functools import cached_property
 from pathlib import Path
 from typing import Any, NamedTuple, cast
 from zlib import crc32
@@ -253,6 +254,37 @@ class LexiconImage:
         key, keys = _pair_key(pair), self._pair_keys
         index = bisect_left(keys, key)
         return self._pair_reaches[index] if index < len(keys) and keys[index] == key else 0
+
+    def reaches_along(self, text: str) -> list[int]:
+        """``reach_of`` of the pair that starts at each position of ``text`` (0 at the last).
+
+        One vectorised pass (a sorted search of all the text's pairs at once): building a
+        string per pair and looking each up cost a tenth of a long text's time."""
+        import numpy as np  # here, not at module level: `import pinyinize` stays fast
+
+        keys_of_pairs = self._pair_key_array
+        if len(text) < 2 or not len(keys_of_pairs):
+            return [0] * len(text)
+        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+        wanted = (codes[:-1].astype(np.uint64) << np.uint64(_PAIR_SHIFT)) | codes[1:]
+        found = np.searchsorted(keys_of_pairs, wanted)
+        found[found == len(keys_of_pairs)] = 0  # past the last key: no such pair
+        reaches = np.where(keys_of_pairs[found] == wanted, self._pair_reach_array[found], 0)
+        result: list[int] = reaches.tolist()
+        result.append(0)
+        return result
+
+    @cached_property
+    def _pair_key_array(self) -> Any:
+        import numpy as np
+
+        return np.frombuffer(self._pair_keys, dtype=np.uint64)
+
+    @cached_property
+    def _pair_reach_array(self) -> Any:
+        import numpy as np
+
+        return np.frombuffer(self._pair_reaches, dtype=np.uint8)
 
     @property
     def pair_count(self) -> int:

@@ -7,9 +7,11 @@ spell + render.  The numbers stage (:mod:`pinyinize.numbers`) runs only when ask
 
 from __future__ import annotations
 
+import gc
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,7 +32,7 @@ from pinyinize.render.pieces import Piece, pieces
 from pinyinize.scan import HAN_RANGES, refuse_lone_surrogates, scan
 from pinyinize.segment import Segmenter
 from pinyinize.select import Selector
-from pinyinize.spell import spell
+from pinyinize.spell import spell, spelled_forms
 from pinyinize.tone_rules import ToneRules
 from pinyinize.types import Document, Syllable, Token
 
@@ -44,6 +46,7 @@ Stage = Callable[[Document], Document]
 # User words must beat any segmentation the lexicon prefers, so they count as very frequent.
 _USER_WORD_FREQUENCY = 10**9
 _DEFAULTS = AnnotationOptions()
+_new = tuple.__new__  # builds a named tuple from all its fields, skipping its Python __new__
 
 
 # Long input is analysed a piece at a time so that memory stays flat: pieces end at line
@@ -78,26 +81,35 @@ def _break_before(text: str, start: int, stop: int) -> int:
     return stop  # a Han run longer than the limit: cut it (only its segmentation can suffer)
 
 
-def _shifted(tokens: Iterable[Token], by: int) -> Iterator[Token]:
-    """``tokens`` of a piece that starts at ``by``, with offsets counted from the text's start."""
+def _shifted(tokens: Iterable[Token], by: int, start: int) -> Iterator[Token]:
+    """``tokens`` of a piece that starts at ``by``, with offsets counted from the text's start.
+
+    ``start`` is the first token's start, shifted (the end of the previous piece's last token,
+    the same int).  analyze() keeps every token of a text, so each holds as few objects of
+    its own as it can: a token starts at the very int its predecessor ends at, and its first
+    syllable's offset is that int too (an int is 32 bytes, and there are two per token)."""
     for token in tokens:
+        end = token.end + by
         syllables = token.syllables
-        if by:
-            syllables = tuple(
-                Syllable(
-                    s.char, s.offset + by, s.candidates, s.reading, s.source, s.citation, s.merged
-                )
-                for s in syllables
-            )
-        yield Token(
-            sys.intern(token.text),  # words repeat: one string per distinct word, not per token
-            token.start + by,
-            token.end + by,
-            token.is_han,
-            token.pos,
-            syllables,
-            token.selected,
-        )
+        if syllables:
+            syllables = _shifted_syllables(syllables, by, start)
+        text = sys.intern(token.text)  # words repeat: one string per distinct word
+        # All seven fields, as Token(...) would fill them but without its Python __new__.
+        yield _new(Token, (text, start, end, token.is_han, token.pos, syllables, token.selected))
+        start = end
+
+
+def _shifted_syllables(
+    syllables: tuple[Syllable, ...], by: int, start: int
+) -> tuple[Syllable, ...]:
+    """``syllables`` moved by ``by``; the first one's offset is ``start``, its token's int."""
+    first = syllables[0]
+    moved = [_new(Syllable, (first.char, start, *first[2:]))]
+    if by:
+        moved += [_new(Syllable, (s.char, s.offset + by, *s[2:])) for s in syllables[1:]]
+    else:
+        moved += syllables[1:]
+    return tuple(moved)
 
 
 def _require_text(text: object) -> None:
@@ -250,23 +262,46 @@ class Annotator:
         # lattices, the stages' copies of the tokens) are freed before the next one, so only
         # the final tokens grow with the text.  Pieces end at sentence ends, so the tone rules
         # still see whole phrases.
-        tokens: list[Token] = []
-        start = 0
+        tokens = tuple(chain.from_iterable(self._analyzed_pieces(text, tone_rules, numbers)))
+        return self._with_user_spellings(Document(text, tokens))
+
+    def _analyzed_pieces(
+        self, text: str, tone_rules: ToneRules, numbers: bool
+    ) -> Iterator[list[Token]]:
+        """The tokens of each piece of ``text``, offsets counted from the text's start; built
+        into one tuple as they come (no list of all tokens beside it)."""
+        by, start = 0, 0
         for piece in split_into_chunks(text):
-            analysed = self._analyze_piece(piece, tone_rules, numbers)
-            tokens.extend(_shifted(analysed.tokens, start))
-            start += len(piece)
-        return self._with_user_spellings(Document(text, tuple(tokens)))
+            tokens = self._analyze_piece(piece, tone_rules, numbers).tokens
+            shifted = list(_shifted(tokens, by, start))
+            if shifted:
+                start = shifted[-1].end
+            yield shifted
+            by += len(piece)
 
     def _analyze_piece(self, text: str, tone_rules: ToneRules, numbers: bool = False) -> Document:
-        document = Document(text)
-        for name, stage in self.stages.items():
-            document = stage(document)
-            if not isinstance(document, Document):
-                raise TypeError(f"stage {name!r} returned {type(document).__name__}, not Document")
-        if numbers:
-            document = self.number_reader(document)
-        return tone_rules(document)
+        # The cyclic garbage collector waits until the piece is done.  The stages build
+        # thousands of tokens and syllables (named tuples, which it always tracks) that live
+        # until the next stage has copied them: collections in the middle of a piece walked
+        # them again and again and moved them into the old generation, whose full
+        # collections then took a sixth of a long text's time.  Between pieces they are
+        # gone (freed by reference counting), and a collection there finds little to walk.
+        # The stages make no reference cycles, so nothing waits for a collector meanwhile.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            document = Document(text)
+            for name, stage in self.stages.items():
+                document = stage(document)
+                if not isinstance(document, Document):
+                    kind = type(document).__name__
+                    raise TypeError(f"stage {name!r} returned {kind}, not Document")
+            if numbers:
+                document = self.number_reader(document)
+            return tone_rules(document)
+        finally:
+            if collecting:  # as it was: a caller that turned it off keeps it off
+                gc.enable()
 
     def _with_user_spellings(self, document: Document) -> Document:
         """The document with the user's own spellings of words, for the renderers."""
@@ -292,7 +327,7 @@ class Annotator:
         """
         _require_text(text)  # here too: offsets in errors count from the start of the text
         style = Tones(tones)
-        spelled: dict[str, str] = {}  # a text has a few hundred distinct readings
+        spelled = spelled_forms(style)  # a text has a few hundred distinct readings
         result: list[str | None] = []
         tone_rules = self._tone_rules[Mode(mode)]
         for chunk in split_into_chunks(text):

@@ -16,8 +16,8 @@ corpus happened to hold them, so that they do not glue across the words around t
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
-from typing import cast
+from collections.abc import Mapping
+from typing import NamedTuple, cast
 
 from pinyinize.lexicon import Lexicon, longest_words_by_pair
 from pinyinize.types import Document, Token
@@ -32,6 +32,12 @@ _ABBREVIATION_SHARE = 10  # an abbreviation counts a tenth
 _NAME_FREQUENCY = _RARE  # a river or lake name counts at least this
 _WATER_GENERICS = frozenset("江河湖")
 _RARE_CACHE_SIZE = 100_000  # a word whose POS is not cached yet (None is a cached "no POS")
+_SCORE_CACHE_SIZE = 1 << 18  # substrings whose scores are remembered: a long text's working set
+# Below this length a text's pairs are looked up one by one in a cache; longer texts are
+# looked up all at once (half the time of a sentence's few pairs goes into numpy's set-up).
+_SHORT_TEXT = 64
+# The score of a substring that is no word: it never beats a path, so the loop needs no test.
+_NO_WORD = -math.inf
 # Builds a Token from all its fields without the Python-level __new__ that Token(...) runs:
 # three times faster, and the segmenter builds one per word.
 _new = tuple.__new__
@@ -42,9 +48,6 @@ class Segmenter:
 
     def __init__(self, lexicon: Lexicon, extra_words: Mapping[str, int] | None = None) -> None:
         self._lexicon = lexicon
-        # The lexicon's caches, read with [] (0: no such word, no word starts with the pair).
-        self._frequency: Callable[[str], int] = lexicon.frequency_cache.__getitem__
-        self._reach: Callable[[str], int] = lexicon.reach_cache.__getitem__
         # Extra words are looked up beside the lexicon's tables, never merged into copies of
         # them: a copy costs ~23 MB and ~30 ms, and the server builds a segmenter per user
         # dictionary.
@@ -53,64 +56,106 @@ class Segmenter:
         self._log_total = lexicon.log_total
         self._pos: dict[str, str | None] = {}  # POS of each word segmented so far
         self._char_scores: dict[str, float] = {}  # see _char_score
+        # Each substring the loop has tried: its log probability as a word (_NO_WORD when it
+        # is none).  One dict hit instead of a frequency look-up, the rare-word check and a
+        # logarithm per substring.
+        self._word_scores: dict[str, float] = {}
         self._rare: dict[str, int] = {}  # adjusted frequencies of rare words (see _adjusted)
 
     def __call__(self, document: Document) -> Document:
         # Lookups use the simplified form, so traditional text segments like simplified text;
         # the mapping is one character to one, so offsets carry over unchanged.  The whole
-        # text is simplified at once: one call instead of one per Han run.
+        # text is simplified, scored and paired at once (a few calls that run in C), not run
+        # by run: a document has a Han run per clause, and per-run set-up cost as much as
+        # the search itself.
         simplified = self._lexicon.simplify(document.text)
+        lattice = _Lattice(
+            simplified,
+            self._singles(simplified),
+            self._reaches_of(simplified),
+            [0.0] * (len(simplified) + 1),
+            list(range(1, len(simplified) + 2)),  # each character a word, unless beaten
+        )
         tokens: list[Token] = []
         for token in document.tokens:
             if token.is_han:
-                self._segment_run(token, simplified[token.start : token.end], tokens)
+                self._best_cuts(lattice, token.start, token.end)
+                self._append_words(token, lattice, tokens)
             else:
                 tokens.append(token)
         return Document(document.text, tuple(tokens))
 
-    def _best_cuts(self, text: str) -> list[int]:
-        """cut[i]: where the word that starts at i ends, on the most probable path."""
-        frequency_of, log_total, log = self._frequency_of(), self._log_total, math.log
-        rare, adjusted = self._rare.get, self._adjusted
-        length = len(text)
-        # The per-character work runs in C (map over the text): each character's score as a
-        # word of its own, and how far the longest word that starts with each pair of
-        # characters reaches.  The loop below then only tries longer words where one starts.
-        cached = list(map(self._char_scores.get, text))
-        if None in cached:  # a character not seen before: score them one by one
-            singles = [self._char_score(char) for char in text]
-        else:
-            singles = cast("list[float]", cached)
-        pairs = list(map(str.__add__, text, text[1:]))
-        reaches: list[int | None] = list(map(self._reach, pairs))
-        if self._extra_longest:
-            reaches = list(map(_further, reaches, map(self._extra_longest.get, pairs)))
-        reaches.append(None)  # the last character starts no pair
-        best = [0.0] * (length + 1)
-        cut = [length] * (length + 1)
-        for start in range(length - 1, -1, -1):
+    def _best_cuts(self, lattice: _Lattice, run_start: int, run_end: int) -> None:
+        """Fill ``lattice.cut`` over one Han run: cut[i] is where the word that starts at i
+        ends, on the most probable path through the run."""
+        score_of, word_score = self._word_scores.get, self._word_score
+        text, singles, reaches, best, cut = lattice
+        best[run_end] = 0.0  # the path ends with the run
+        for start in range(run_end - 1, run_start - 1, -1):
             best_score = singles[start] + best[start + 1]
-            best_end = start + 1
             reach = reaches[start]
-            if reach:
-                for end in range(start + 2, min(length, start + reach) + 1):
+            if reach:  # a longer word may start here
+                best_end = 0
+                for end in range(start + 2, min(run_end, start + reach) + 1):
                     word = text[start:end]
-                    frequency = frequency_of(word)
-                    if frequency:
-                        if frequency < _RARE:
-                            frequency = rare(word) or adjusted(word, frequency)
-                        score = log(frequency) - log_total + best[end]
-                        if score > best_score:
-                            best_score, best_end = score, end
-            best[start], cut[start] = best_score, best_end
-        return cut
+                    score = score_of(word)
+                    if score is None:
+                        score = word_score(word)
+                    score += best[end]
+                    if score > best_score:
+                        best_score, best_end = score, end
+                if best_end:
+                    cut[start] = best_end
+            best[start] = best_score
 
-    def _frequency_of(self) -> Callable[[str], int | None]:
-        """The frequency of a word: an extra word's wins over the lexicon's."""
-        lexicon, extra = self._frequency, self._extra.get
-        if not self._extra:
-            return lexicon
-        return lambda word: extra(word) or lexicon(word)
+    def _singles(self, text: str) -> list[float]:
+        """Each character's score as a word of its own (see _char_score)."""
+        # map over the text runs in C; the characters not seen before are rare.
+        cached = list(map(self._char_scores.get, text))
+        if None in cached:
+            return [self._char_score(char) for char in text]
+        return cast("list[float]", cached)
+
+    def _reaches_of(self, text: str) -> list[int]:
+        """For each position, how far the longest word that starts there may reach (0: no
+        word of two or more starts there; the last position starts none)."""
+        if len(text) < _SHORT_TEXT:
+            reaches = self._reaches_pair_by_pair(text)
+        else:
+            reaches = self._lexicon.reaches_along(text)
+        if self._extra_longest:
+            pairs = map(str.__add__, text, text[1:])
+            reaches = list(map(_further, reaches, map(self._extra_longest.get, pairs)))
+            reaches.append(0)
+        return reaches
+
+    def _reaches_pair_by_pair(self, text: str) -> list[int]:
+        """What ``Lexicon.reaches_along`` gives, through the lexicon's cache of pairs."""
+        cache = self._lexicon.reach_cache
+        pairs = list(map(str.__add__, text, text[1:]))
+        cached: list[int | None] = list(map(cache.table.get, pairs))
+        if None in cached:  # a pair not seen before: fill the cache
+            cached = [cache[pair] for pair in pairs]
+        reaches = cast("list[int]", cached)
+        reaches.append(0)
+        return reaches
+
+    def _word_score(self, word: str) -> float:
+        """Log probability of ``word`` as the segmenter counts it (an extra word's frequency
+        wins over the lexicon's), or _NO_WORD; remembered."""
+        scores = self._word_scores
+        if len(scores) >= _SCORE_CACHE_SIZE:
+            scores.clear()
+        frequency = self._extra.get(word) or self._lexicon.frequency(word)
+        if not frequency:
+            scores[word] = _NO_WORD
+            return _NO_WORD
+        if frequency < _RARE:
+            frequency = self._rare.get(word) or self._adjusted(word, frequency)
+        # The same operations in the same order as the sum the loop used to compute per
+        # substring, so that scores, and ties between paths, are the same to the last bit.
+        score = scores[word] = math.log(frequency) - self._log_total
+        return score
 
     def _adjusted(self, word: str, frequency: int) -> int:
         """The frequency of a rare word as the segmenter counts it (see the module notes);
@@ -130,27 +175,36 @@ class Segmenter:
         (frequency 1).  Cached: a text has a few thousand distinct characters."""
         score = self._char_scores.get(char)
         if score is None:
-            frequency = self._frequency_of()(char) or 1
+            frequency = self._extra.get(char) or self._lexicon.frequency(char) or 1
             score = self._char_scores[char] = math.log(frequency) - self._log_total
         return score
 
-    def _segment_run(self, run: Token, text: str, tokens: list[Token]) -> None:
-        """Append the words of ``run`` (whose simplified form is ``text``) to ``tokens``."""
-        cut = self._best_cuts(text)
-        pos_of, surface, offset = self._pos, run.text, run.start
-        start = 0
-        while start < len(text):
+    def _append_words(self, run: Token, lattice: _Lattice, tokens: list[Token]) -> None:
+        """Append the words of ``run`` along the cuts of ``lattice`` to ``tokens``."""
+        pos_of, surface, offset, cut = self._pos, run.text, run.start, lattice.cut
+        text = lattice.text
+        start = run.start
+        while start < run.end:
             end = cut[start]
             word = text[start:end]
             pos = pos_of.get(word, _UNSEEN)
             if pos is _UNSEEN:
                 pos = pos_of[word] = self._lexicon.pos(word)
             # All seven fields, as Token(...) would fill them.
-            tokens.append(
-                _new(Token, (surface[start:end], offset + start, offset + end, True, pos, (), True))
-            )
+            written = surface[start - offset : end - offset]  # as the text has it
+            tokens.append(_new(Token, (written, start, end, True, pos, (), True)))
             start = end
 
 
-def _further(reach: int | None, extra_reach: int | None) -> int | None:
-    return max(reach or 0, extra_reach) if extra_reach else reach
+class _Lattice(NamedTuple):
+    """A document's simplified text and the segmenter's arrays over it, by position."""
+
+    text: str
+    singles: list[float]  # each character's score as a word of its own
+    reaches: list[int]  # how far the longest word that starts there may reach (0: none)
+    best: list[float]  # score of the best path from there to the end of its run
+    cut: list[int]  # where the word that starts there ends on that path
+
+
+def _further(reach: int, extra_reach: int | None) -> int:
+    return max(reach, extra_reach) if extra_reach else reach

@@ -26,6 +26,7 @@ __all__ = [
     "register_style",
     "spell",
     "spell_word",
+    "spelled_forms",
     "split_syllable",
     "split_word",
 ]
@@ -227,12 +228,30 @@ def register_style(name: str, function: StyleFunction) -> None:
     """Add a spelling style (``numbered reading -> surface form``) under ``name``."""
     STYLE_REGISTRY[name] = function
     _spell_cached.cache_clear()
+    _SPELLED.clear()
 
 
 def spell(reading: str, tones: Tones | str = Tones.MARKS) -> str:
     """Spell one numbered reading in the given style."""
     # A text has a few hundred distinct readings: spelling each once per style is enough.
     return _spell_cached(reading, tones)
+
+
+# reading → spelling, one table per style, for callers that spell every syllable of a text
+# (Annotator.readings): a dict hit is a fraction of an lru_cache call, and the tables outlive
+# a call, so a text given sentence by sentence spells each reading once, not once per call.
+_SPELLED: dict[str, dict[str, str]] = {}
+_SPELLED_LIMIT = 16384  # readings per style: all syllables with all tones are a few thousand
+
+
+def spelled_forms(tones: Tones | str) -> dict[str, str]:
+    """The spellings in style ``tones`` found so far, by numbered reading: read with
+    ``.get`` and fill a miss with :func:`spell` (``register_style`` empties them)."""
+    key = tones.value if isinstance(tones, Tones) else tones
+    table = _SPELLED.get(key)
+    if table is None or len(table) >= _SPELLED_LIMIT:
+        table = _SPELLED[key] = {}
+    return table
 
 
 @functools.lru_cache(maxsize=16384)

@@ -255,19 +255,9 @@ _LOOKED_UP_OR_CHOSEN = frozenset({Source.WORD, Source.MODEL})
 _LOOKED_UP = frozenset({Source.WORD})
 
 
-def _replace_syllables(
-    tokens: list[Token], replacements: Callable[[Token], dict[int, Syllable]]
-) -> bool:
-    """Put in each token the syllables ``replacements`` gives for it (by index, in place in
-    ``tokens``); returns whether any token changed."""
-    changed = False
-    for number, token in enumerate(tokens):
-        replaced = replacements(token)
-        if replaced:
-            syllables = tuple(replaced.get(i, s) for i, s in enumerate(token.syllables))
-            tokens[number] = token.with_syllables(syllables)
-            changed = True
-    return changed
+def _with_replaced(token: Token, replaced: dict[int, Syllable]) -> Token:
+    """``token`` with the syllables ``replaced`` gives by index."""
+    return token.with_syllables(tuple(replaced.get(i, s) for i, s in enumerate(token.syllables)))
 
 
 class ToneRules:
@@ -305,11 +295,19 @@ class ToneRules:
         """Write a word's lexical neutral tones where look-up or the model read the same
         syllable with a full tone; user readings stay.  Returns whether a token changed."""
 
-        def lightened(token: Token) -> dict[int, Syllable]:
+        # One loop with no call for most tokens: it runs once per word of the text, and
+        # few words have lexical neutral tones (the cache says which in one dict hit).
+        known, changed = self._light, False
+        for number, token in enumerate(tokens):
             if not token.is_han or len(token.syllables) < 2:
-                return {}
+                continue
+            light_syllables = known.get(token.text)
+            if light_syllables is None:
+                light_syllables = self._light_syllables(token.text)
+            if not light_syllables:
+                continue
             found = {}
-            for index, light, sources in self._light_syllables(token.text):
+            for index, light, sources in light_syllables:
                 syllable = token.syllables[index]
                 reading = syllable.reading
                 if (
@@ -319,9 +317,10 @@ class ToneRules:
                     and reading[:-1] == light[:-1]
                 ):
                     found[index] = _lightened(syllable, light)
-            return found
-
-        return _replace_syllables(tokens, lightened)
+            if found:
+                tokens[number] = _with_replaced(token, found)
+                changed = True
+        return changed
 
     def _light_syllables(self, word: str) -> tuple[LightSyllable, ...]:
         """The neutral syllables of the word that gives ``word``'s characters their readings,
@@ -361,16 +360,22 @@ class ToneRules:
         readings (弟弟 di4 di5 → di4 di4), unless the neutral tone is the character's own
         (``OWN_NEUTRAL``) or the reading is the user's.  Returns whether a token changed."""
 
-        def retoned(token: Token) -> dict[int, Syllable]:
+        changed = False
+        for number, token in enumerate(tokens):
             if not token.is_han:
-                return {}
-            return {
-                index: _retoned(syllable, full)
-                for index, syllable in enumerate(token.syllables)
-                if (full := self._full_tone(syllable)) is not None
-            }
-
-        return _replace_syllables(tokens, retoned)
+                continue
+            found = {}
+            for index, syllable in enumerate(token.syllables):
+                reading = syllable.reading
+                if reading is None or reading[-1] != "5":  # most syllables: a full tone
+                    continue
+                full = self._full_tone(syllable)
+                if full is not None:
+                    found[index] = _retoned(syllable, full)
+            if found:
+                tokens[number] = _with_replaced(token, found)
+                changed = True
+        return changed
 
     def _full_tone(self, syllable: Syllable) -> str | None:
         reading = syllable.reading

@@ -17,6 +17,7 @@ from typing import NamedTuple
 __all__ = ["NUMERAL_POS", "SERIAL_POS", "Document", "Source", "Syllable", "Token"]
 
 _NO_SPELLINGS: Mapping[str, str] = MappingProxyType({})
+_new = tuple.__new__
 
 
 class Source(str, Enum):
@@ -62,7 +63,11 @@ class Syllable(NamedTuple):
 
     def decided(self, reading: str, source: Source) -> Syllable:
         """A copy with its reading decided."""
-        return Syllable(self.char, self.offset, self.candidates, reading, source)
+        # All seven fields through tuple.__new__, as Syllable(...) would fill them but
+        # without its Python-level __new__: the model decides tens of thousands per text.
+        return _new(
+            Syllable, (self.char, self.offset, self.candidates, reading, source, None, False)
+        )
 
     @property
     def complete(self) -> bool:

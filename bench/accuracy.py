@@ -59,7 +59,12 @@ DEFAULT_SETS = {
     "seed": "samples/seed-article.txt",
 }
 # Sets kept in this repository (paths relative to its root), run with the defaults above.
-REPO_SETS = {"everyday": "tests/data/everyday/everyday.tsv"}
+# everyday is the development set; heldout was written before the fixes it measures and is
+# only scored, never used to choose a fix.
+REPO_SETS = {
+    "everyday": "tests/data/everyday/everyday.tsv",
+    "heldout": "tests/data/everyday/heldout.tsv",
+}
 
 ErrorKey = tuple[str, str, str]  # (char, gold, predicted)
 SystemInfo = dict[str, tuple[float, str]]  # name -> (set-up seconds, version)

@@ -21,6 +21,12 @@ def reading_of(annotator, sentence: str, char: str, occurrence: int = 0) -> str:
     return readings[offsets[occurrence]]
 
 
+def word_readings(annotator, sentence, word):
+    """The readings of ``word``'s characters where it first stands in ``sentence``."""
+    start = sentence.index(word)
+    return " ".join(annotator.readings(sentence)[start : start + len(word)])
+
+
 @pytest.mark.parametrize(
     ("sentence", "occurrence", "expected"),
     [
@@ -87,9 +93,7 @@ def test_frequent_words_still_segment_as_before(annotator):
     ],
 )
 def test_senses_that_differ_in_tone(annotator, sentence, word, expected):
-    start = sentence.index(word)
-    readings = annotator.readings(sentence)[start : start + len(word)]
-    assert " ".join(readings) == expected
+    assert word_readings(annotator, sentence, word) == expected
 
 
 @pytest.mark.parametrize(
@@ -236,9 +240,7 @@ def test_context_readings_of_everyday_polyphones(annotator, sentence, char, occu
     ],
 )
 def test_words_read_as_the_dictionary_writes_them(annotator, sentence, word, expected):
-    start = sentence.index(word)
-    readings = annotator.readings(sentence)[start : start + len(word)]
-    assert " ".join(readings) == expected
+    assert word_readings(annotator, sentence, word) == expected
 
 
 def test_a_word_may_have_several_senses(tmp_path):

@@ -6,7 +6,9 @@ check agree on what an annotation is.
 
 An inline annotation is a parenthesised group (ASCII or full-width parentheses), of any
 length, with no parentheses or line breaks inside, directly after a character that has a
-reading, or directly after another annotation (精神(jīngshén)(jīngshén)).  After the end of a
+reading, or directly after another annotation (精神(jīngshén)(jīngshén)); strip and the
+refusal also ask that its letters end with a reading of that character, tones aside
+(:class:`CharReadings`), so that labels like 如图(a)所示 and 款(e) stay text.  After the end of a
 number (a digit, %, ‰, or a unit after a digit, see :data:`pinyinize.numbers.NUMBER_END`) a
 group is an annotation only when it can be a number's reading, as annotate writes it with
 ``numbers`` (``12.5%(bǎi fēn zhī shí'èr diǎn wǔ)``): each of its syllables, whatever its
@@ -27,6 +29,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+import unicodedata
 from collections.abc import Callable, Collection, Iterable, Iterator
 from html import unescape
 
@@ -37,6 +40,7 @@ __all__ = [
     "GROUP",
     "RUBY_BLOCK",
     "RUBY_PAIR",
+    "CharReadings",
     "NumberReadings",
     "find_groups",
     "find_inline_annotations",
@@ -78,20 +82,25 @@ def find_groups(
     follows: Callable[[str], bool],
     accepts: Callable[[str], bool],
     reads_number: Callable[[str], bool] | None = None,
+    reads_char: Callable[[str, str], bool] | None = None,
 ) -> Iterator[re.Match[str]]:
     """Groups whose text ``accepts`` takes and that directly follow a character that
     ``follows`` takes, or another such group; with ``reads_number``, also those that
     directly follow the end of a number (a digit, %, ‰ or a unit after a digit: 5km) and
     whose text it takes as a number's reading (see :class:`NumberReadings`), and the groups
-    right after those that it takes too (5(wǔ)(wǔ), but not the (a) of 5(wǔ)(a))."""
+    right after those that it takes too (5(wǔ)(wǔ), but not the (a) of 5(wǔ)(a)).  With
+    ``reads_char(char, written)``, a group after a character (or after groups after it) is
+    taken only when it can end with that character's reading (see :class:`CharReadings`):
+    如图(a)所示 keeps its (a), 图(tú)(a) too."""
     previous_end = -1
     reading_a_number = False  # the group before was taken as a number's reading
+    anchor = ""  # the character the chain of groups before follows
     for match in GROUP.finditer(text):
         start = match.start()
         if start == previous_end:
             after_number = reading_a_number
         elif start > 0 and follows(text[start - 1]):
-            after_number = False
+            after_number, anchor = False, text[start - 1]
         elif reads_number is not None and start > 0 and _ends_number(text, start):
             after_number = True
         else:
@@ -100,6 +109,8 @@ def find_groups(
         if not accepts(written):
             continue
         if after_number and not (reads_number is not None and reads_number(written)):
+            continue
+        if not after_number and reads_char is not None and not reads_char(anchor, written):
             continue
         previous_end = match.end()
         reading_a_number = after_number
@@ -111,20 +122,28 @@ def find_inline_annotations(
     has_reading: Callable[[str], bool],
     spellings: Collection[str] = (),
     reads_number: Callable[[str], bool] | None = None,
+    reads_char: Callable[[str, str], bool] | None = None,
 ) -> Iterator[re.Match[str]]:
     """Groups holding a written word (or one of a user dictionary's ``spellings``, written
     as the user wrote them) that directly follow a character that has a reading, or another
     such group (doubled annotations: 精神(jīngshén)(jīngshén)); with ``reads_number``, also
     a number's reading after the number (``12.5%(bǎi fēn zhī shí'èr diǎn wǔ)``, as annotate
-    writes with ``numbers``; see :func:`find_groups`)."""
-    if not spellings:
-        return find_groups(text, has_reading, is_written_word, reads_number)
-    return find_groups(
-        text,
-        has_reading,
-        lambda written: written in spellings or is_written_word(written),
-        reads_number,
-    )
+    writes with ``numbers``); with ``reads_char``, only groups that can end with the reading
+    of the character they follow (see :func:`find_groups`)."""
+    if spellings:
+        checks_char = reads_char
+
+        def reads(char: str, written: str) -> bool:
+            return written in spellings or checks_char is None or checks_char(char, written)
+
+        return find_groups(
+            text,
+            has_reading,
+            lambda written: written in spellings or is_written_word(written),
+            reads_number,
+            reads,
+        )
+    return find_groups(text, has_reading, is_written_word, reads_number, reads_char)
 
 
 def _ends_number(text: str, position: int) -> bool:
@@ -139,12 +158,14 @@ def strip_inline(
     has_reading: Callable[[str], bool],
     spellings: Collection[str] = (),
     reads_number: Callable[[str], bool] | None = None,
+    reads_char: Callable[[str, str], bool] | None = None,
 ) -> str:
     """``text`` without the annotations :func:`find_inline_annotations` finds; other
-    parentheses (``机构(WRCA)``, ``好(2021)``, ``图5(a)``) stay."""
+    parentheses (``机构(WRCA)``, ``好(2021)``, ``图5(a)``, ``如图(a)``) stay."""
     parts = []
     position = 0
-    for match in find_inline_annotations(text, has_reading, spellings, reads_number):
+    found = find_inline_annotations(text, has_reading, spellings, reads_number, reads_char)
+    for match in found:
         parts.append(text[position : match.start()])
         position = match.end()
     parts.append(text[position:])
@@ -314,3 +335,58 @@ class NumberReadings:
             else:
                 initial = part
         return not initial
+
+
+class CharReadings:
+    """Whether a written word can be the annotation of the character before it: its letters,
+    without tones, separators and capitals, end with one of the character's readings
+    without its tone (``yínháng`` after 行, ``yin2hang2``, ``h ang2``, ``liǎngàn`` after 岸;
+    ``sh i2 ian4`` after 验: initials and finals write y and w as vowels),
+    or with that reading and the r of erhua (``diǎnr``); a 儿 takes any word ending in r.
+
+    Tones do not count (the modes change them, and other tools' annotations may be wrong
+    in tone only).  A list marker or label after a character is text: 如图(a)所示, 款(e).
+    Zhuyin words are taken as they are: bopomofo in parentheses is always an annotation.
+    ``candidates`` gives a character's numbered readings (``hang2``); a character it gives
+    none for (one only a user dictionary reads) takes every written word.
+    """
+
+    def __init__(self, candidates: Callable[[str], Iterable[str]]) -> None:
+        self._candidates = candidates
+
+    @functools.lru_cache(maxsize=4096)  # noqa: B019 (one per Annotator, kept for its life)
+    def _endings(self, char: str) -> tuple[str, ...]:
+        readings = self._candidates(char)
+        # As pinyin (yan4 -> yan) and as initials and finals, which write y and w as the
+        # vowels they are (yan4 -> "ian4")
+        spell_phones = STYLE_REGISTRY[Tones.INITIALS_FINALS.value]
+        endings = {_toneless(reading) for reading in readings}
+        endings.update(_letters_of(spell_phones(reading)) for reading in readings)
+        return tuple(endings)
+
+    def __call__(self, char: str, written: str) -> bool:
+        if _ZHUYIN.search(written):
+            return True
+        endings = self._endings(char)
+        if not endings:
+            return True
+        letters = _letters_of(written)
+        if letters.endswith(endings):
+            return True
+        return letters.endswith("r") and (char == "儿" or letters[:-1].endswith(endings))
+
+
+_ZHUYIN = re.compile("[\u3100-\u312f\u31a0-\u31bf]")
+_NOT_LETTERS = re.compile(r"[^a-z]")
+
+
+def _toneless(reading: str) -> str:
+    """``lv4`` -> ``lu``: the numbered reading's letters as :func:`_letters_of` leaves them."""
+    return reading.rstrip("12345").replace("v", "u")
+
+
+def _letters_of(written: str) -> str:
+    """The letters of a written word, lower case, without tone marks, the diaeresis of ü,
+    tone digits, apostrophes, spaces or hyphens: ``Lǜ-shī`` -> ``lushi``."""
+    decomposed = unicodedata.normalize("NFD", written.lower())
+    return _NOT_LETTERS.sub("", decomposed.replace("v", "u"))

@@ -7,6 +7,7 @@ spell + render.  The numbers stage (:mod:`pinyinize.numbers`) runs only when ask
 
 from __future__ import annotations
 
+import functools
 import gc
 import re
 import sys
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pinyinize.annotations import (
+    CharReadings,
     NumberReadings,
     find_inline_annotations,
     strip_inline,
@@ -405,14 +407,20 @@ class Annotator:
             refuse_lone_surrogates(original)  # a JSON escape can hold one: annotate never wrote it
             return original
         if kind is Format.INLINE:
-            return strip_inline(text, self._has_reading, self._spellings_written, self.reads_number)
+            return strip_inline(
+                text,
+                self._has_reading,
+                self._spellings_written,
+                self.reads_number,
+                self._reads_char,
+            )
         raise InputError("the pinyin format drops the text; it cannot be stripped")
 
     def find_annotations(self, text: str) -> list[tuple[int, str]]:
         """Offsets and texts of inline pinyin annotations already in ``text`` (``好(hǎo)``)."""
         _require_text(text)
         found = find_inline_annotations(
-            text, self._has_reading, self._spellings_written, self.reads_number
+            text, self._has_reading, self._spellings_written, self.reads_number, self._reads_char
         )
         return [(m.start(), m.group()) for m in found]
 
@@ -434,3 +442,12 @@ class Annotator:
 
     def _has_reading(self, char: str) -> bool:
         return char in self._user_chars or bool(self.lexicon.candidates(char))
+
+    @functools.cached_property
+    def _reads_char(self) -> CharReadings:
+        """Which groups can annotate a character (a list marker after one is text)."""
+        return CharReadings(self._readings_of_char)
+
+    def _readings_of_char(self, char: str) -> tuple[str, ...]:
+        # A character a user word reads may be read as the user wrote it: no check.
+        return () if char in self._user_chars else self.lexicon.candidates(char)

@@ -261,3 +261,43 @@ def test_keys_of_a_page_and_of_a_sentence_are_built_alike(model, monkeypatch):
     assert len(targets) > 50
     assert np.array_equal(keys, inline_keys) and np.array_equal(owners, inline_owners)
     assert slots == inline_slots
+
+
+def test_plain_python_keys_and_scores_match_the_arrays(model):
+    # A sentence's few targets are keyed and scored in plain Python (target_keys,
+    # ContextModel._scores_in_python), a page's in numpy (document_keys): each candidate
+    # must get the same keys in the same order, and the same score to the last bit.
+    from pinyinize.disambiguate import features
+
+    lexicon, weights = model.lexicon, model.weights
+    annotator = Annotator(lexicon=lexicon)
+    checked = 0
+    sentences = [item[0] for item in marked_items("data/cpp/dev")[:150]]
+    for text in [
+        *sentences,
+        "他还了三本书。",
+        "借的钱早就还了",
+        "武康路40弄的银行行长",
+        "長重𠀀ＡＢ还",
+    ]:
+        document = looked_up(annotator, text)
+        simplified = lexicon.simplify(text)
+        targets = features.find_targets(
+            document, simplified, open_chars=None, word_chars=weights.word_chars
+        )
+        if not targets:
+            continue
+        keys, owners, slots = features.document_keys(
+            document, simplified, targets, lexicon, weights.prior, weights.classes
+        )
+        by_target = features.target_keys(
+            document, simplified, targets, lexicon, weights.prior, weights.classes
+        )
+        for i, target in enumerate(targets):
+            assert len(by_target[i]) == len(target.candidates)
+            for rank, of_candidate in enumerate(by_target[i]):
+                assert of_candidate == keys[owners == i * slots + rank].tolist()
+        in_python = model._scores_in_python(document, simplified, targets)
+        assert in_python == model._scores_in_numpy(document, simplified, targets)
+        checked += len(targets)
+    assert checked > 300

@@ -39,6 +39,7 @@ __all__ = [
     "find_targets",
     "find_work",
     "prior_shares",
+    "target_keys",
 ]
 
 # Changes with anything that changes the keys document_keys builds: a model trained with
@@ -90,19 +91,23 @@ def find_work(
     (outside ``open_chars``, or with one distinct candidate): the fallback decides those."""
     targets = []
     rest = []
+    word = Source.WORD
     for t, token in enumerate(document.tokens):
-        for s, syllable in enumerate(token.syllables):
-            if syllable.reading is None:
-                if open_chars is not None and text[syllable.offset] not in open_chars:
-                    if syllable.candidates:
+        # Syllables unpacked: a tuple's items are quicker to reach than its named fields.
+        for s, (_, offset, candidates, reading, source, _, _) in enumerate(token.syllables):
+            if reading is None:
+                if open_chars is not None and text[offset] not in open_chars:
+                    if candidates:
                         rest.append((t, s))
                     continue
-            elif syllable.source is not Source.WORD or text[syllable.offset] not in word_chars:
+            elif source is not word or text[offset] not in word_chars:
                 continue  # user readings, single readings, words the lexicon gets right
-            candidates = tuple(dict.fromkeys(syllable.candidates))
             if len(candidates) > 1:
-                targets.append(Target(t, s, text[syllable.offset], candidates, syllable.reading))
-            elif syllable.reading is None and candidates:
+                distinct = tuple(dict.fromkeys(candidates))
+                if len(distinct) > 1:
+                    targets.append(Target(t, s, text[offset], distinct, reading))
+                    continue
+            if reading is None and candidates:
                 rest.append((t, s))
     return targets, rest
 
@@ -343,8 +348,11 @@ def _word_readings(lexicon: Lexicon, word: str) -> tuple[str, ...] | None:
     return cache[word]
 
 
-def _covering(text: str, offset: int, lexicon: Lexicon) -> tuple[list[int], list[int], set[str]]:
-    """Lexicon words with readings that cover ``offset``: (word@position, reading) hashes."""
+def _covering(
+    text: str, offset: int, lexicon: Lexicon
+) -> tuple[list[int], list[int], frozenset[str]]:
+    """Lexicon words with readings that cover ``offset``: (word@position, reading) hashes,
+    and the readings they give."""
     words, readings, said = [], [], set()
     # The longest word each start can begin (from its first two characters): most begin
     # none, and one look-up says so for every length.
@@ -361,7 +369,7 @@ def _covering(text: str, offset: int, lexicon: Lexicon) -> tuple[list[int], list
                 said.add(reading)
                 words.append(_hash(f"{text[start : start + length]}@{offset - start}"))
                 readings.append(_hash(reading))
-    return words, readings, said
+    return words, readings, frozenset(said)
 
 
 # A single-character verb and its object: the object may stand a few words after the verb
@@ -419,6 +427,40 @@ def _collocation(verb: str, object_: str, lexicon: Lexicon) -> tuple[str, str] |
     return None
 
 
+def _target_features(
+    document: Document,
+    text: str,
+    target: Target,
+    offset: int,
+    lexicon: Lexicon,
+    prior: PriorFeatures,
+) -> tuple[list[int], list[int], list[int], list[list[int]]]:
+    """A target's context features besides its fixed columns (covering words, collocation),
+    before hashing, with their salts; its candidates' own hashes; and the shared features of
+    each candidate, in rank order."""
+    words, readings, said = _covering(text, offset, lexicon)
+    collocation = _verb_object(document, text, target, lexicon)
+    if collocation is not None:  # a verb and its object count as a word covering the verb
+        said = said | {collocation[1]}
+    values = words + readings
+    salts = [_COVER_WORD] * len(words) + [_COVER_READING] * len(readings)
+    if collocation is not None:  # the collocation itself, crossed with each candidate
+        values.append(_hash(collocation[0]))
+        salts.append(_COLLOCATION)
+    own, static = prior(target.char, target.candidates)
+    ranked = []
+    for rank, candidate in enumerate(target.candidates):
+        hashes = static[rank]
+        if target.reading is not None:
+            hashes = [*hashes, _YES_NO["lr"][candidate != target.reading]]
+        if said:
+            hashes = [*hashes, _YES_NO["cr"][candidate not in said]]
+        if collocation is not None:
+            hashes = [*hashes, _YES_NO["vo"][candidate != collocation[1]]]
+        ranked.append(hashes)
+    return values, salts, own, ranked
+
+
 def document_keys(
     document: Document,
     text: str,
@@ -457,26 +499,13 @@ def document_keys(
             values += token_rows[i]
             salts += _COLUMN_SALTS
             owner += [i] * _N_COLUMNS
-        words, readings, said = _covering(text, offset, lexicon)
-        collocation = _verb_object(document, text, target, lexicon)
-        if collocation is not None:  # a verb and its object count as a word covering the verb
-            said.add(collocation[1])
-        values += words + readings
-        salts += [_COVER_WORD] * len(words) + [_COVER_READING] * len(readings)
-        owner += [i] * (2 * len(words))
-        if collocation is not None:  # the collocation itself, crossed with each candidate
-            values.append(_hash(collocation[0]))
-            salts.append(_COLLOCATION)
-            owner.append(i)
-        own, static = prior(target.char, target.candidates)
-        for rank, candidate in enumerate(target.candidates):
-            hashes = static[rank]
-            if target.reading is not None:
-                hashes = [*hashes, _YES_NO["lr"][candidate != target.reading]]
-            if said:
-                hashes = [*hashes, _YES_NO["cr"][candidate not in said]]
-            if collocation is not None:
-                hashes = [*hashes, _YES_NO["vo"][candidate != collocation[1]]]
+        extra, extra_salts, own, ranked = _target_features(
+            document, text, target, offset, lexicon, prior
+        )
+        values += extra
+        salts += extra_salts
+        owner += [i] * len(extra)
+        for rank, hashes in enumerate(ranked):
             shared += hashes
             shared_owner += [i * slots + rank] * len(hashes)
         candidates.append(own + [0] * (slots - len(own)))  # padding slots are never read
@@ -499,6 +528,55 @@ def document_keys(
         np.array(shared_owner, dtype=np.int64),
     ]
     return np.concatenate(keys), np.concatenate(owners), slots
+
+
+def target_keys(
+    document: Document,
+    text: str,
+    targets: Sequence[Target],
+    lexicon: Lexicon,
+    prior: PriorFeatures,
+    classes: CharClasses,
+) -> list[list[list[int]]]:
+    """``document_keys`` in plain Python, for documents with few targets (a sentence), where
+    numpy's set-up would cost more than the arithmetic: for each target, for each of its
+    candidates, the keys that score it, in the order ``document_keys`` lists them."""
+    padded = "\x01" * _WINDOW + text + "\x02" * _WINDOW
+    token_rows = _token_values(document, text, targets)
+    tokens = document.tokens
+    salts_of = _SALT_INTS
+    fixed_salts = salts_of[:_N_COLUMNS]
+    keys = []
+    for target, token_row in zip(targets, token_rows, strict=True):
+        offset = tokens[target.token].syllables[target.syllable].offset
+        extra, extra_salts, own, ranked = _target_features(
+            document, text, target, offset, lexicon, prior
+        )
+        # A feature's hash, shifted into the high half of its keys (hash << 32).
+        context = [
+            ((value ^ salt) * _GOLDEN_INT) & _HIGH_HALF
+            for value, salt in zip(
+                _window_values(padded, offset, classes) + list(token_row), fixed_salts, strict=True
+            )
+        ]
+        context += [
+            ((value ^ salts_of[salt]) * _GOLDEN_INT) & _HIGH_HALF
+            for value, salt in zip(extra, extra_salts, strict=True)
+        ]
+        keys.append(
+            [
+                [feature | candidate for feature in context]
+                + [(hash_ << 32) | _SHARED for hash_ in hashes]
+                for candidate, hashes in zip(own, ranked, strict=True)
+            ]
+        )
+    return keys
+
+
+# The same constants as Python ints, for target_keys (64-bit arithmetic by masking).
+_GOLDEN_INT = int(_GOLDEN)
+_HIGH_HALF = 0xFFFFFFFF00000000
+_SALT_INTS = [int(salt) for salt in _SALTS]
 
 
 _ARRAYS_FROM = 16  # targets in a document from which its window columns are built in numpy

@@ -339,36 +339,62 @@ _WORD_READINGS: weakref.WeakKeyDictionary[Lexicon, dict[str, tuple[str, ...] | N
 
 
 def _word_readings(lexicon: Lexicon, word: str) -> tuple[str, ...] | None:
+    cache = _word_cache(lexicon)
+    if word not in cache:
+        return _fill_word(cache, lexicon, word)
+    return cache[word]
+
+
+def _word_cache(lexicon: Lexicon) -> dict[str, tuple[str, ...] | None]:
     cache = _WORD_READINGS.get(lexicon)
     if cache is None or len(cache) >= _CACHE_LIMIT:
         cache = _WORD_READINGS[lexicon] = {}
-    if word not in cache:
-        entry = lexicon.word(word)
-        cache[word] = entry.readings if entry is not None and entry.readings else None
-    return cache[word]
+    return cache
+
+
+def _fill_word(
+    cache: dict[str, tuple[str, ...] | None], lexicon: Lexicon, word: str
+) -> tuple[str, ...] | None:
+    entry = lexicon.word(word)
+    found = cache[word] = entry.readings if entry is not None and entry.readings else None
+    return found
+
+
+_NO_COVER: tuple[list[int], list[int], frozenset[str]] = ([], [], frozenset())
 
 
 def _covering(
     text: str, offset: int, lexicon: Lexicon
 ) -> tuple[list[int], list[int], frozenset[str]]:
     """Lexicon words with readings that cover ``offset``: (word@position, reading) hashes,
-    and the readings they give."""
-    words, readings, said = [], [], set()
+    and the readings they give (callers must not change the lists: one empty answer is
+    shared)."""
     # The longest word each start can begin (from its first two characters): most begin
     # none, and one look-up says so for every length.
-    pairs = lexicon.reach_cache  # 0 where no word starts
+    pairs = lexicon.reach_cache.table  # a miss (None) is filled below
     first = max(0, offset - _MAX_COVER + 1)
-    reach = [pairs[text[start : start + 2]] for start in range(first, offset + 1)]
-    for length in range(2, _MAX_COVER + 1):
-        for start in range(max(0, offset - length + 1), min(offset, len(text) - length) + 1):
-            if reach[start - first] < length:
-                continue
-            found = _word_readings(lexicon, text[start : start + length])
-            if found is not None and len(found) == length:
-                reading = found[offset - start]
-                said.add(reading)
-                words.append(_hash(f"{text[start : start + length]}@{offset - start}"))
-                readings.append(_hash(reading))
+    spans = []  # (length, start) of the words that may cover offset
+    for start in range(first, offset + 1):
+        pair = text[start : start + 2]
+        reach = pairs.get(pair)
+        if reach is None:
+            reach = lexicon.reach_cache.fill(pair)
+        if reach >= 2:
+            longest = min(reach, _MAX_COVER, len(text) - start)
+            spans += [(length, start) for length in range(max(2, offset - start + 1), longest + 1)]
+    if not spans:
+        return _NO_COVER
+    spans.sort()  # shortest words first, then by start: the order the weights were trained in
+    cache = _word_cache(lexicon)
+    words, readings, said = [], [], set()
+    for length, start in spans:
+        word = text[start : start + length]
+        found = cache[word] if word in cache else _fill_word(cache, lexicon, word)
+        if found is not None and len(found) == length:
+            reading = found[offset - start]
+            said.add(reading)
+            words.append(_hash(f"{word}@{offset - start}"))
+            readings.append(_hash(reading))
     return words, readings, frozenset(said)
 
 

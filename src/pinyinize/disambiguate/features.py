@@ -39,7 +39,6 @@ __all__ = [
     "find_targets",
     "find_work",
     "prior_shares",
-    "target_keys",
 ]
 
 # Changes with anything that changes the keys document_keys builds: a model trained with
@@ -554,55 +553,6 @@ def document_keys(
         np.array(shared_owner, dtype=np.int64),
     ]
     return np.concatenate(keys), np.concatenate(owners), slots
-
-
-def target_keys(
-    document: Document,
-    text: str,
-    targets: Sequence[Target],
-    lexicon: Lexicon,
-    prior: PriorFeatures,
-    classes: CharClasses,
-) -> list[list[list[int]]]:
-    """``document_keys`` in plain Python, for documents with few targets (a sentence), where
-    numpy's set-up would cost more than the arithmetic: for each target, for each of its
-    candidates, the keys that score it, in the order ``document_keys`` lists them."""
-    padded = "\x01" * _WINDOW + text + "\x02" * _WINDOW
-    token_rows = _token_values(document, text, targets)
-    tokens = document.tokens
-    salts_of = _SALT_INTS
-    fixed_salts = salts_of[:_N_COLUMNS]
-    keys = []
-    for target, token_row in zip(targets, token_rows, strict=True):
-        offset = tokens[target.token].syllables[target.syllable].offset
-        extra, extra_salts, own, ranked = _target_features(
-            document, text, target, offset, lexicon, prior
-        )
-        # A feature's hash, shifted into the high half of its keys (hash << 32).
-        context = [
-            ((value ^ salt) * _GOLDEN_INT) & _HIGH_HALF
-            for value, salt in zip(
-                _window_values(padded, offset, classes) + list(token_row), fixed_salts, strict=True
-            )
-        ]
-        context += [
-            ((value ^ salts_of[salt]) * _GOLDEN_INT) & _HIGH_HALF
-            for value, salt in zip(extra, extra_salts, strict=True)
-        ]
-        keys.append(
-            [
-                [feature | candidate for feature in context]
-                + [(hash_ << 32) | _SHARED for hash_ in hashes]
-                for candidate, hashes in zip(own, ranked, strict=True)
-            ]
-        )
-    return keys
-
-
-# The same constants as Python ints, for target_keys (64-bit arithmetic by masking).
-_GOLDEN_INT = int(_GOLDEN)
-_HIGH_HALF = 0xFFFFFFFF00000000
-_SALT_INTS = [int(salt) for salt in _SALTS]
 
 
 _ARRAYS_FROM = 16  # targets in a document from which its window columns are built in numpy

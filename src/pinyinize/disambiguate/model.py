@@ -22,7 +22,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from importlib import resources
-from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +37,6 @@ from pinyinize.disambiguate.features import (
     document_keys,
     find_work,
     prior_shares,
-    target_keys,
 )
 from pinyinize.disambiguate.prior import FrequencyPrior
 from pinyinize.errors import DataError
@@ -137,62 +135,19 @@ class ContextModel(Disambiguator):
         return fallback(_apply(document, targets, choices, [], None))
 
     def choose(self, document: Document, text: str, targets: Sequence[Target]) -> list[str]:
-        """The best candidate of each target (the first of equal scores)."""
-        scores = self.scores(document, text, targets)
-        return [
-            target.candidates[max(range(len(ranked)), key=ranked.__getitem__)]
-            for target, ranked in zip(targets, scores, strict=True)
-        ]
-
-    def scores(self, document: Document, text: str, targets: Sequence[Target]) -> list[list[float]]:
-        """The score of each candidate of each target: in plain Python for a few targets (a
-        sentence), where numpy's set-up would cost more than the sums, else in one
-        vectorised pass.  Both sum each candidate's weights in the same order, so they agree
-        to the last bit."""
-        if len(targets) < _PYTHON_BELOW:
-            return self._scores_in_python(document, text, targets)
-        return self._scores_in_numpy(document, text, targets)
-
-    def _scores_in_numpy(
-        self, document: Document, text: str, targets: Sequence[Target]
-    ) -> list[list[float]]:
+        """The best candidate of each target, scored in one vectorised pass."""
         weights = self.weights
         keys, owners, slots = document_keys(
             document, text, targets, self.lexicon, weights.prior, weights.classes
         )
         table = weights.table[bucket(keys, weights.bits)]
-        # bincount adds each slot's weights one by one in key order, in float64.
         scores = np.bincount(owners, weights=table, minlength=len(targets) * slots).tolist()
-        return [
-            scores[i * slots : i * slots + len(target.candidates)]
-            for i, target in enumerate(targets)
-        ]
-
-    def _scores_in_python(
-        self, document: Document, text: str, targets: Sequence[Target]
-    ) -> list[list[float]]:
-        weights = self.weights
-        keys = target_keys(document, text, targets, self.lexicon, weights.prior, weights.classes)
-        # One gather from the table for all keys (a few hundred: numpy's fixed cost is less
-        # than Python's 128-bit products); float16 weights become exact floats.
-        flat = np.fromiter(chain.from_iterable(chain.from_iterable(keys)), dtype=np.uint64)
-        gathered = weights.table[bucket(flat, weights.bits)].tolist()
-        scores = []
-        at = 0
-        for of_target in keys:
-            ranked = []
-            for of_candidate in of_target:
-                score = 0.0
-                for weight in gathered[at : at + len(of_candidate)]:
-                    score += weight  # one by one, in float64, as bincount adds them
-                at += len(of_candidate)
-                ranked.append(score)
-            scores.append(ranked)
-        return scores
-
-
-# Documents with fewer targets are scored in plain Python (ContextModel.scores).
-_PYTHON_BELOW = 16
+        choices = []
+        for i, target in enumerate(targets):
+            start = i * slots
+            best = max(range(len(target.candidates)), key=lambda k: scores[start + k])
+            choices.append(target.candidates[best])  # the first of equal scores
+        return choices
 
 
 def _apply(

@@ -92,19 +92,21 @@ def find_work(
     rest = []
     word = Source.WORD
     for t, token in enumerate(document.tokens):
-        # Syllables unpacked: a tuple's items are quicker to reach than its named fields.
-        for s, (_, offset, candidates, reading, source, _, _) in enumerate(token.syllables):
-            if reading is None:
-                if open_chars is not None and text[offset] not in open_chars:
-                    if candidates:
+        # Fields by index (1 offset, 2 candidates, 3 reading, 4 source): most syllables are
+        # skipped after one or two, quicker than by name or by unpacking all seven.
+        for s, syllable in enumerate(token.syllables):
+            if syllable[3] is None:
+                if open_chars is not None and text[syllable[1]] not in open_chars:
+                    if syllable[2]:
                         rest.append((t, s))
                     continue
-            elif source is not word or text[offset] not in word_chars:
+            elif syllable[4] is not word or text[syllable[1]] not in word_chars:
                 continue  # user readings, single readings, words the lexicon gets right
+            candidates, reading = syllable[2], syllable[3]
             if len(candidates) > 1:
                 distinct = tuple(dict.fromkeys(candidates))
                 if len(distinct) > 1:
-                    targets.append(Target(t, s, text[offset], distinct, reading))
+                    targets.append(Target(t, s, text[syllable[1]], distinct, reading))
                     continue
             if reading is None and candidates:
                 rest.append((t, s))
@@ -473,17 +475,21 @@ def _target_features(
         values.append(_hash(collocation[0]))
         salts.append(_COLLOCATION)
     own, static = prior(target.char, target.candidates)
+    reading = target.reading
     ranked = []
-    for rank, candidate in enumerate(target.candidates):
-        hashes = static[rank]
-        if target.reading is not None:
-            hashes = [*hashes, _YES_NO["lr"][candidate != target.reading]]
+    for candidate, cached in zip(target.candidates, static, strict=True):
+        hashes = list(cached)  # a copy: the prior's lists are cached
+        if reading is not None:
+            hashes.append(_LEXICON_SAYS[candidate != reading])
         if said:
-            hashes = [*hashes, _YES_NO["cr"][candidate not in said]]
+            hashes.append(_WORDS_SAY[candidate not in said])
         if collocation is not None:
-            hashes = [*hashes, _YES_NO["vo"][candidate != collocation[1]]]
+            hashes.append(_COLLOCATION_SAYS[candidate != collocation[1]])
         ranked.append(hashes)
     return values, salts, own, ranked
+
+
+_LEXICON_SAYS, _WORDS_SAY, _COLLOCATION_SAYS = _YES_NO["lr"], _YES_NO["cr"], _YES_NO["vo"]
 
 
 def document_keys(

@@ -90,19 +90,25 @@ def find_work(
     (outside ``open_chars``, or with one distinct candidate): the fallback decides those."""
     targets = []
     rest = []
+    word = Source.WORD
     for t, token in enumerate(document.tokens):
+        # Fields by index (1 offset, 2 candidates, 3 reading, 4 source): most syllables are
+        # skipped after one or two, quicker than by name or by unpacking all seven.
         for s, syllable in enumerate(token.syllables):
-            if syllable.reading is None:
-                if open_chars is not None and text[syllable.offset] not in open_chars:
-                    if syllable.candidates:
+            if syllable[3] is None:
+                if open_chars is not None and text[syllable[1]] not in open_chars:
+                    if syllable[2]:
                         rest.append((t, s))
                     continue
-            elif syllable.source is not Source.WORD or text[syllable.offset] not in word_chars:
+            elif syllable[4] is not word or text[syllable[1]] not in word_chars:
                 continue  # user readings, single readings, words the lexicon gets right
-            candidates = tuple(dict.fromkeys(syllable.candidates))
+            candidates, reading = syllable[2], syllable[3]
             if len(candidates) > 1:
-                targets.append(Target(t, s, text[syllable.offset], candidates, syllable.reading))
-            elif syllable.reading is None and candidates:
+                distinct = tuple(dict.fromkeys(candidates))
+                if len(distinct) > 1:
+                    targets.append(Target(t, s, text[syllable[1]], distinct, reading))
+                    continue
+            if reading is None and candidates:
                 rest.append((t, s))
     return targets, rest
 
@@ -334,34 +340,63 @@ _WORD_READINGS: weakref.WeakKeyDictionary[Lexicon, dict[str, tuple[str, ...] | N
 
 
 def _word_readings(lexicon: Lexicon, word: str) -> tuple[str, ...] | None:
-    cache = _WORD_READINGS.get(lexicon)
-    if cache is None or len(cache) >= _CACHE_LIMIT:
-        cache = _WORD_READINGS[lexicon] = {}
+    cache = _word_cache(lexicon)
     if word not in cache:
-        entry = lexicon.word(word)
-        cache[word] = entry.readings if entry is not None and entry.readings else None
+        return _fill_word(cache, lexicon, word)
     return cache[word]
 
 
-def _covering(text: str, offset: int, lexicon: Lexicon) -> tuple[list[int], list[int], set[str]]:
-    """Lexicon words with readings that cover ``offset``: (word@position, reading) hashes."""
-    words, readings, said = [], [], set()
+def _word_cache(lexicon: Lexicon) -> dict[str, tuple[str, ...] | None]:
+    cache = _WORD_READINGS.get(lexicon)
+    if cache is None or len(cache) >= _CACHE_LIMIT:
+        cache = _WORD_READINGS[lexicon] = {}
+    return cache
+
+
+def _fill_word(
+    cache: dict[str, tuple[str, ...] | None], lexicon: Lexicon, word: str
+) -> tuple[str, ...] | None:
+    entry = lexicon.word(word)
+    found = cache[word] = entry.readings if entry is not None and entry.readings else None
+    return found
+
+
+_NO_COVER: tuple[list[int], list[int], frozenset[str]] = ([], [], frozenset())
+
+
+def _covering(
+    text: str, offset: int, lexicon: Lexicon
+) -> tuple[list[int], list[int], frozenset[str]]:
+    """Lexicon words with readings that cover ``offset``: (word@position, reading) hashes,
+    and the readings they give (callers must not change the lists: one empty answer is
+    shared)."""
     # The longest word each start can begin (from its first two characters): most begin
     # none, and one look-up says so for every length.
-    pairs = lexicon.reach_cache  # 0 where no word starts
+    pairs = lexicon.reach_cache.table  # a miss (None) is filled below
     first = max(0, offset - _MAX_COVER + 1)
-    reach = [pairs[text[start : start + 2]] for start in range(first, offset + 1)]
-    for length in range(2, _MAX_COVER + 1):
-        for start in range(max(0, offset - length + 1), min(offset, len(text) - length) + 1):
-            if reach[start - first] < length:
-                continue
-            found = _word_readings(lexicon, text[start : start + length])
-            if found is not None and len(found) == length:
-                reading = found[offset - start]
-                said.add(reading)
-                words.append(_hash(f"{text[start : start + length]}@{offset - start}"))
-                readings.append(_hash(reading))
-    return words, readings, said
+    spans = []  # (length, start) of the words that may cover offset
+    for start in range(first, offset + 1):
+        pair = text[start : start + 2]
+        reach = pairs.get(pair)
+        if reach is None:
+            reach = lexicon.reach_cache.fill(pair)
+        if reach >= 2:
+            longest = min(reach, _MAX_COVER, len(text) - start)
+            spans += [(length, start) for length in range(max(2, offset - start + 1), longest + 1)]
+    if not spans:
+        return _NO_COVER
+    spans.sort()  # shortest words first, then by start: the order the weights were trained in
+    cache = _word_cache(lexicon)
+    words, readings, said = [], [], set()
+    for length, start in spans:
+        word = text[start : start + length]
+        found = cache[word] if word in cache else _fill_word(cache, lexicon, word)
+        if found is not None and len(found) == length:
+            reading = found[offset - start]
+            said.add(reading)
+            words.append(_hash(f"{word}@{offset - start}"))
+            readings.append(_hash(reading))
+    return words, readings, frozenset(said)
 
 
 # A single-character verb and its object: the object may stand a few words after the verb
@@ -419,6 +454,44 @@ def _collocation(verb: str, object_: str, lexicon: Lexicon) -> tuple[str, str] |
     return None
 
 
+def _target_features(
+    document: Document,
+    text: str,
+    target: Target,
+    offset: int,
+    lexicon: Lexicon,
+    prior: PriorFeatures,
+) -> tuple[list[int], list[int], list[int], list[list[int]]]:
+    """A target's context features besides its fixed columns (covering words, collocation),
+    before hashing, with their salts; its candidates' own hashes; and the shared features of
+    each candidate, in rank order."""
+    words, readings, said = _covering(text, offset, lexicon)
+    collocation = _verb_object(document, text, target, lexicon)
+    if collocation is not None:  # a verb and its object count as a word covering the verb
+        said = said | {collocation[1]}
+    values = words + readings
+    salts = [_COVER_WORD] * len(words) + [_COVER_READING] * len(readings)
+    if collocation is not None:  # the collocation itself, crossed with each candidate
+        values.append(_hash(collocation[0]))
+        salts.append(_COLLOCATION)
+    own, static = prior(target.char, target.candidates)
+    reading = target.reading
+    ranked = []
+    for candidate, cached in zip(target.candidates, static, strict=True):
+        hashes = list(cached)  # a copy: the prior's lists are cached
+        if reading is not None:
+            hashes.append(_LEXICON_SAYS[candidate != reading])
+        if said:
+            hashes.append(_WORDS_SAY[candidate not in said])
+        if collocation is not None:
+            hashes.append(_COLLOCATION_SAYS[candidate != collocation[1]])
+        ranked.append(hashes)
+    return values, salts, own, ranked
+
+
+_LEXICON_SAYS, _WORDS_SAY, _COLLOCATION_SAYS = _YES_NO["lr"], _YES_NO["cr"], _YES_NO["vo"]
+
+
 def document_keys(
     document: Document,
     text: str,
@@ -457,26 +530,13 @@ def document_keys(
             values += token_rows[i]
             salts += _COLUMN_SALTS
             owner += [i] * _N_COLUMNS
-        words, readings, said = _covering(text, offset, lexicon)
-        collocation = _verb_object(document, text, target, lexicon)
-        if collocation is not None:  # a verb and its object count as a word covering the verb
-            said.add(collocation[1])
-        values += words + readings
-        salts += [_COVER_WORD] * len(words) + [_COVER_READING] * len(readings)
-        owner += [i] * (2 * len(words))
-        if collocation is not None:  # the collocation itself, crossed with each candidate
-            values.append(_hash(collocation[0]))
-            salts.append(_COLLOCATION)
-            owner.append(i)
-        own, static = prior(target.char, target.candidates)
-        for rank, candidate in enumerate(target.candidates):
-            hashes = static[rank]
-            if target.reading is not None:
-                hashes = [*hashes, _YES_NO["lr"][candidate != target.reading]]
-            if said:
-                hashes = [*hashes, _YES_NO["cr"][candidate not in said]]
-            if collocation is not None:
-                hashes = [*hashes, _YES_NO["vo"][candidate != collocation[1]]]
+        extra, extra_salts, own, ranked = _target_features(
+            document, text, target, offset, lexicon, prior
+        )
+        values += extra
+        salts += extra_salts
+        owner += [i] * len(extra)
+        for rank, hashes in enumerate(ranked):
             shared += hashes
             shared_owner += [i * slots + rank] * len(hashes)
         candidates.append(own + [0] * (slots - len(own)))  # padding slots are never read

@@ -41,7 +41,7 @@ from pinyinize.disambiguate.features import (
 from pinyinize.disambiguate.prior import FrequencyPrior
 from pinyinize.errors import DataError
 from pinyinize.lexicon import Lexicon
-from pinyinize.types import Document, Source
+from pinyinize.types import Document, Source, Token
 
 __all__ = [
     "FORMAT_VERSION",
@@ -52,6 +52,7 @@ __all__ = [
     "table_path",
 ]
 
+_new = tuple.__new__  # builds a named tuple from all its fields, skipping its Python __new__
 FORMAT_VERSION = 3  # of the npz + npy + json that scripts/train_model.py writes
 
 
@@ -174,7 +175,10 @@ def _apply(
         syllables = list(changed[t].syllables)
         for s, (reading, source) in chosen.items():
             syllables[s] = syllables[s].decided(reading, source)
-        changed[t] = changed[t].with_syllables(tuple(syllables))
+        token = changed[t]
+        # All seven fields, as Token.with_syllables would fill them but without the Python
+        # __new__ of a named tuple (the model changes a token in most sentences).
+        changed[t] = _new(Token, (*token[:5], tuple(syllables), token[6]))
     return Document(document.text, tuple(changed))
 
 

@@ -353,9 +353,17 @@ class CharReadings:
 
     def __init__(self, candidates: Callable[[str], Iterable[str]]) -> None:
         self._candidates = candidates
+        # Per instance: an lru_cache on the method would be one cache for the class, keeping
+        # every Annotator alive that ever asked (the server derives one per user dictionary).
+        self._endings_of: dict[str, tuple[str, ...]] = {}
 
-    @functools.lru_cache(maxsize=4096)  # noqa: B019 (one per Annotator, kept for its life)
     def _endings(self, char: str) -> tuple[str, ...]:
+        endings = self._endings_of.get(char)
+        if endings is None:
+            endings = self._endings_of[char] = self._endings_from_readings(char)
+        return endings
+
+    def _endings_from_readings(self, char: str) -> tuple[str, ...]:
         readings = self._candidates(char)
         # As pinyin (yan4 -> yan) and as initials and finals, which write y and w as the
         # vowels they are (yan4 -> "ian4")

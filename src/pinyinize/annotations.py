@@ -42,6 +42,7 @@ __all__ = [
     "RUBY_PAIR",
     "CharReadings",
     "NumberReadings",
+    "find_classified_groups",
     "find_groups",
     "find_inline_annotations",
     "is_written_word",
@@ -84,8 +85,21 @@ def find_groups(
     reads_number: Callable[[str], bool] | None = None,
     reads_char: Callable[[str, str], bool] | None = None,
 ) -> Iterator[re.Match[str]]:
-    """Groups whose text ``accepts`` takes and that directly follow a character that
-    ``follows`` takes, or another such group; with ``reads_number``, also those that
+    """The groups of :func:`find_classified_groups`, without their kind."""
+    for match, _ in find_classified_groups(text, follows, accepts, reads_number, reads_char):
+        yield match
+
+
+def find_classified_groups(
+    text: str,
+    follows: Callable[[str], bool],
+    accepts: Callable[[str], bool],
+    reads_number: Callable[[str], bool] | None = None,
+    reads_char: Callable[[str, str], bool] | None = None,
+) -> Iterator[tuple[re.Match[str], bool]]:
+    """Groups, each with whether it was taken as a number's reading: groups whose text
+    ``accepts`` takes and that directly follow a character that ``follows`` takes, or another
+    such group; with ``reads_number``, also those that
     directly follow the end of a number (a digit, %, ‰ or a unit after a digit: 5km) and
     whose text it takes as a number's reading (see :class:`NumberReadings`), and the groups
     right after those that it takes too (5(wǔ)(wǔ), but not the (a) of 5(wǔ)(a)).  With
@@ -114,7 +128,7 @@ def find_groups(
             continue
         previous_end = match.end()
         reading_a_number = after_number
-        yield match
+        yield match, after_number
 
 
 def find_inline_annotations(

@@ -30,7 +30,12 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from pinyinize.annotations import RUBY_BLOCK, RUBY_PAIR, find_groups, strip_ruby
+from pinyinize.annotations import (
+    RUBY_BLOCK,
+    RUBY_PAIR,
+    find_classified_groups,
+    strip_ruby,
+)
 from pinyinize.pipeline import Annotator
 from pinyinize.scan import HAN_RANGES, is_han, refuse_lone_surrogates
 from pinyinize.spell import Tones, parse_marked, spell, spell_word, split_word
@@ -129,8 +134,8 @@ def _find_inline(annotator: Annotator, text: str) -> tuple[str, list[_Annotation
     position = 0
     plain_length = 0
     previous_end = -1
-    after_number = False  # the group before was a number's reading
-    for match in find_groups(text, is_han, _is_pinyin, annotator.reads_number):
+    groups = find_classified_groups(text, is_han, _is_pinyin, annotator.reads_number)
+    for match, reads_number in groups:
         start = match.start()
         follows_group = start == previous_end
         plain.append(text[position:start])
@@ -138,10 +143,7 @@ def _find_inline(annotator: Annotator, text: str) -> tuple[str, list[_Annotation
         # A number's reading (annotate with numbers: 12.5%(bǎi fēn zhī shí'èr diǎn wǔ)) is
         # taken out of the plain text but not checked: the lexicon has no entry to check
         # it against.
-        after_number = (follows_group and after_number) or not (
-            follows_group or is_han(text[start - 1])
-        )
-        if after_number:
+        if reads_number:
             position = previous_end = match.end()
             continue
         annotations.append(

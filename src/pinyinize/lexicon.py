@@ -185,6 +185,12 @@ class Lexicon:
             row = self._char_rows[simplified] if simplified != char else None
         return row
 
+    def word_readings(self, word: str) -> tuple[str, ...] | None:
+        """The word's own syllables (衣服 yi1 fu2); None for a word it does not know or one
+        without a reading of its own."""
+        index = self._image.word_index(word)
+        return self._image.readings_at(index) if index >= 0 else None
+
     def word(self, word: str) -> WordEntry | None:
         index = self._image.word_index(word)
         if index < 0:

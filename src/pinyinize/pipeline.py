@@ -210,12 +210,7 @@ class Annotator:
             from pinyinize.numbers import NumberReader  # its patterns: only when asked for
 
             lexicon = self.lexicon
-
-            def readings_of(word: str) -> tuple[str, ...] | None:
-                entry = lexicon.word(word)
-                return entry.readings if entry is not None else None
-
-            self._number_reader = NumberReader(readings_of, lexicon.candidates)
+            self._number_reader = NumberReader(lexicon.word_readings, lexicon.candidates)
         return self._number_reader
 
     def reads_number(self, written: str) -> bool:
@@ -235,9 +230,7 @@ class Annotator:
 
         readings: set[str] = set()
         for word in spoken_words():
-            entry = self.lexicon.word(word)
-            if entry is not None and entry.readings is not None:
-                readings.update(entry.readings)
+            readings.update(self.lexicon.word_readings(word) or ())
             for char in word:
                 readings.update(self.lexicon.candidates(char))
         return {reading[:-1] for reading in readings}

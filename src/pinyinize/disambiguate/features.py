@@ -356,8 +356,7 @@ def _word_cache(lexicon: Lexicon) -> dict[str, tuple[str, ...] | None]:
 def _fill_word(
     cache: dict[str, tuple[str, ...] | None], lexicon: Lexicon, word: str
 ) -> tuple[str, ...] | None:
-    entry = lexicon.word(word)
-    found = cache[word] = entry.readings if entry is not None and entry.readings else None
+    found = cache[word] = lexicon.word_readings(word) or None
     return found
 
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -41,6 +42,8 @@ from systems import PinyinPro, SystemUnavailable
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 SYSTEM_NAMES = ["pinyinize", "pypinyin", "pinyin-pro", "g2pM"]
+# The compiled build (``--compiled DIR``): pinyinize run with DIR first on its path.
+COMPILED = "pinyinize-mypyc"
 DISTRIBUTIONS = {"pinyinize": "pinyinize", "pypinyin": "pypinyin", "g2pM": "g2pm"}
 MODULES = {"pinyinize": "pinyinize", "pypinyin": "pypinyin", "g2pM": "g2pM"}
 G2PM_NOTE = "g2pM is a sentence model, so it is only called per sentence (no text column)."
@@ -94,6 +97,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--systems", nargs="+", choices=SYSTEM_NAMES, default=SYSTEM_NAMES, metavar="SYSTEM"
     )
+    parser.add_argument(
+        "--compiled",
+        type=Path,
+        metavar="DIR",
+        help="also time the mypyc build unpacked in DIR (scripts/build_compiled.sh DIR) as "
+        f"{COMPILED}; the pinyinize row is then whatever build the interpreter imports",
+    )
     parser.add_argument("--output", type=Path, help="also write the report here (Markdown)")
     return parser.parse_args(argv)
 
@@ -111,7 +121,15 @@ def write_texts(source: Path, directory: Path, chars: int) -> tuple[Path, Path]:
 
 
 def python_probe(system: str, *args: str) -> list[str]:
-    return [sys.executable, str(BENCH / "speed_probe.py"), system, *args]
+    probe = "pinyinize" if system == COMPILED else system
+    return [sys.executable, str(BENCH / "speed_probe.py"), probe, *args]
+
+
+def environment(system: str, compiled: Path | None) -> dict[str, str] | None:
+    """The compiled build's processes find it first on their path; the others inherit."""
+    if system != COMPILED or compiled is None:
+        return None
+    return {**os.environ, "PYTHONPATH": str(compiled.resolve())}
 
 
 def probe_command(system: str, text: Path, lines: Path, repeats: int) -> list[str]:
@@ -127,28 +145,29 @@ def startup_command(system: str) -> list[str]:
     return python_probe(system, "--startup")
 
 
-def run_json(command: Sequence[str]) -> object:
-    completed = subprocess.run(command, capture_output=True, text=True, check=False)
+def run_json(command: Sequence[str], env: dict[str, str] | None = None) -> object:
+    completed = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
     if completed.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed:\n{completed.stderr[-2000:]}")
     return json.loads(completed.stdout.strip().splitlines()[-1])
 
 
-def start_up_s(system: str, runs: int) -> float:
+def start_up_s(system: str, runs: int, env: dict[str, str] | None) -> float:
     """Median wall time of a process that imports, converts one sentence and exits."""
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run(startup_command(system), capture_output=True, check=True)
+        subprocess.run(startup_command(system), capture_output=True, check=True, env=env)
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 
 
 def measure(system: str, texts: tuple[Path, Path], args: argparse.Namespace) -> Measurement:
     results = []
+    env = environment(system, args.compiled)
     for run in range(args.runs):
         print(f"{system}: run {run + 1}/{args.runs} ...", file=sys.stderr)
-        result = run_json(probe_command(system, *texts, args.repeats))
+        result = run_json(probe_command(system, *texts, args.repeats), env)
         assert isinstance(result, dict)
         results.append(result)
 
@@ -159,29 +178,48 @@ def measure(system: str, texts: tuple[Path, Path], args: argparse.Namespace) -> 
     chars = first["text_chars"]
     return Measurement(
         system=system,
-        start_up_s=start_up_s(system, args.startup_runs),
+        start_up_s=start_up_s(system, args.startup_runs, env),
         rss_load_mib=median("max_rss_kib") / 1024,
         rss_text_mib=median("rss_after_text_kib") / 1024,
         text_chars=int(first["text_chars"]),
         text_chars_per_s=None if first["text_s"] is None else chars / median("text_s"),
         lines_chars_per_s=first["lines_chars"] / median("lines_s"),
-        version=first.get("version") or metadata.version(DISTRIBUTIONS[system]),
+        version=first.get("version") or version(system, env),
     )
 
 
-def analyze_peak_line(text: Path, chars: int, directory: Path) -> str:
+def version(system: str, env: dict[str, str] | None) -> str:
+    """The system's version; pinyinize's says which build it is (pure Python or mypyc)."""
+    if system not in ("pinyinize", COMPILED):
+        return metadata.version(DISTRIBUTIONS[system])
+    code = (
+        "from importlib.metadata import version; from pinyinize._build import build_name; "
+        "print(f\"{version('pinyinize')} ({build_name()})\")"
+    )
+    shown = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    )
+    return shown.stdout.strip()
+
+
+def analyze_peak_line(system: str, text: Path, chars: int, args: argparse.Namespace) -> str:
     """Traced peak of analyze() and readings() on the first ``chars`` characters."""
-    piece = directory / "analyze.txt"
+    piece = text.with_name("analyze.txt")
     piece.write_text(text.read_text(encoding="utf-8")[:chars], encoding="utf-8")
     peaks = {}
+    env = environment(system, args.compiled)
     for method in ("analyze", "readings"):
-        print(f"pinyinize: {method}() peak on {chars:,} chars ...", file=sys.stderr)
-        peak = run_json([sys.executable, "-c", PEAK_PROBE, method, str(piece)])
+        print(f"{system}: {method}() peak on {chars:,} chars ...", file=sys.stderr)
+        peak = run_json([sys.executable, "-c", PEAK_PROBE, method, str(piece)], env)
         assert isinstance(peak, int)
         peaks[method] = peak / 2**20
     ratio = peaks["analyze"] / peaks["readings"]
     return (
-        f"pinyinize peak traced memory on {chars:,} chars (one call, after loading): "
+        f"{system} peak traced memory on {chars:,} chars (one call, after loading): "
         f"analyze() {peaks['analyze']:.1f} MiB, readings() {peaks['readings']:.1f} MiB, "
         f"ratio {ratio:.2f} (issue 14 asks ≤ 2)."
     )
@@ -256,6 +294,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.text.is_file():
         raise SystemExit(f"no such file {args.text}")
     systems = available(args.systems)
+    if args.compiled is not None:
+        if not (args.compiled / "pinyinize").is_dir():
+            raise SystemExit(f"no compiled build in {args.compiled}: scripts/build_compiled.sh")
+        systems.insert(systems.index("pinyinize") + 1 if "pinyinize" in systems else 0, COMPILED)
     measurements = []
     notes = []
     with tempfile.TemporaryDirectory() as scratch:
@@ -263,8 +305,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         texts = write_texts(args.text, directory, args.chars)
         for system in systems:
             measurements.append(measure(system, texts, args))
-        if args.analyze_chars and "pinyinize" in systems:
-            notes.append(analyze_peak_line(texts[0], args.analyze_chars, directory))
+        for system in ("pinyinize", COMPILED) if args.analyze_chars else ():
+            if system in systems:
+                notes.append(analyze_peak_line(system, texts[0], args.analyze_chars, args))
     report = "\n\n".join(
         [
             table(measurements),

@@ -43,6 +43,7 @@ from typing import Any, BinaryIO
 
 import click
 
+from pinyinize._build import build_name
 from pinyinize.batch import CHUNK_SIZE, BatchSettings, dask_engine, detect_input_format, run_batch
 from pinyinize.check import Problem, repair
 from pinyinize.check import check as find_problems
@@ -384,7 +385,7 @@ def annotation_options(command: Callable[..., None]) -> Callable[..., None]:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="pinyinize")
+@click.version_option(package_name="pinyinize", message=f"%(prog)s %(version)s ({build_name()})")
 def main() -> None:
     """Annotate Chinese text with correct Hanyu Pinyin."""
 

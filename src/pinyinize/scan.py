@@ -19,7 +19,8 @@ _HAN_CHAR = re.compile(f"[{HAN_RANGES}]")
 _new = tuple.__new__
 # Half of a UTF-16 pair on its own: Python strings can hold one (from surrogateescape or a
 # JSON "\ud800"), but it is not a character, and UTF-8 (the model's hashing) cannot encode it.
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+# Written with chr(): mypyc (setup.py) cannot compile a string literal that holds one.
+_LONE_SURROGATE = re.compile(f"[{chr(0xD800)}-{chr(0xDFFF)}]")
 
 
 def is_han(char: str) -> bool:

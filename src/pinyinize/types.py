@@ -9,7 +9,7 @@ is always the token's text.  Readings are numbered (``huan2``); see :mod:`pinyin
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from enum import Enum
 from types import MappingProxyType
 from typing import NamedTuple
@@ -127,7 +127,7 @@ class Document(NamedTuple):
     """The input text and its tokens, which cover it exactly, in order."""
 
     text: str
-    tokens: tuple[Token, ...] = ()
+    tokens: Sequence[Token] = ()
     # A user dictionary's own spellings of its words, in tone marks (曾国藩: Zēng Guófān),
     # written instead of ours where every syllable of the word has the user's reading.
     spellings: Mapping[str, str] = _NO_SPELLINGS

@@ -33,7 +33,7 @@ from pinyinize.scan import HAN_RANGES, refuse_lone_surrogates, scan
 from pinyinize.segment import Segmenter
 from pinyinize.select import Selector
 from pinyinize.spell import spell, spelled_forms
-from pinyinize.token_table import TokenTableBuilder
+from pinyinize.token_table import TokenTableBuilder, TokenValues
 from pinyinize.tone_rules import ToneRules
 from pinyinize.types import Document
 
@@ -121,6 +121,8 @@ class Annotator:
         self._number_reader: NumberReader | None = None
         self._number_readings: NumberReadings | None = None
         self._tone_rules = {mode: ToneRules(mode, lexicon) for mode in Mode}
+        # The distinct strings and tuples that analyze()'s token tables index, kept for all.
+        self._token_values = TokenValues()
 
     def with_user_words(self, words: Mapping[str, tuple[str, ...]]) -> Annotator:
         """An Annotator that also knows ``words`` (as :func:`read_user_dictionary` gives them).
@@ -131,6 +133,7 @@ class Annotator:
         """
         derived = Annotator(lexicon=self.lexicon)
         derived._number_readings = self._number_readings  # the same lexicon's
+        derived._token_values = self._token_values
         derived._user_words = {**self._user_words, **words}
         derived._set_user_spellings(
             {
@@ -226,7 +229,7 @@ class Annotator:
         # the final tokens grow with the text, and those in columns (a TokenTable: a few
         # dozen bytes a token, where named tuples took hundreds).  Pieces end at sentence
         # ends, so the tone rules still see whole phrases.
-        table = TokenTableBuilder(text)
+        table = TokenTableBuilder(text, self._token_values)
         by = 0  # where the piece starts in the text
         for piece in split_into_chunks(text):
             table.extend(self._analyze_piece(piece, tone_rules, numbers).tokens, by)
@@ -326,21 +329,15 @@ class Annotator:
         select = Selector(self.lexicon, options.selection)
         rendering = options.render_options
         words_seen = set() if seen is None else seen  # for the selection's `first`
-        numbers = options.numbers
 
-        def written(analysed: Document) -> str:
-            return render(select(analysed, words_seen), kind, rendering)
+        def written(piece: str) -> str:
+            analysed = self.analyze(piece, mode=options.mode, numbers=options.numbers)
+            document = select(analysed, words_seen)
+            return render(document, kind, rendering)
 
         if kind is Format.JSON:  # one document: offsets count from the start of the text
-            return written(self.analyze(text, mode=options.mode, numbers=options.numbers))
-        # Each chunk is one piece, as analyze() would cut it: its document as the stages left
-        # it, rendered and dropped, with no TokenTable built (a table pays off where a
-        # document's tokens are kept; here building and reading one cost a tenth of the time).
-        tone_rules = self._tone_rules[Mode(options.mode)]
-        return "".join(
-            written(self._with_user_spellings(self._analyze_piece(chunk, tone_rules, numbers)))
-            for chunk in split_into_chunks(text)
-        )
+            return written(text)
+        return "".join(map(written, split_into_chunks(text)))
 
     def pieces(
         self, text: str, options: AnnotationOptions | None = None, **overrides: Any

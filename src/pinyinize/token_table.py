@@ -3,7 +3,7 @@
 analyze() keeps every token of a text until it returns, and as named tuples a long text's
 tokens took more memory than the look-up caches the whole pipeline needs (182,000 tokens
 and 249,000 syllables of a 300,000-character text: 58 MiB).  A :class:`TokenTable` keeps
-the same tokens as a few ``array.array`` columns, about 30 bytes a token, and builds each
+them as a few ``array.array`` columns, about 30 bytes a token, and builds each
 :class:`Token` and :class:`Syllable` when it is asked for, equal field for field to the
 ones the stages made.
 
@@ -12,9 +12,13 @@ the text exactly, and :class:`TokenTableBuilder` checks that they do), whether i
 its part of speech, whether it is selected, and the index of its first syllable.  Per
 syllable: its offset, its character (a number token's syllables are those of its spoken
 form, not characters of the input), its candidates, reading, source, citation reading and
-whether it is merged.  Strings and candidate tuples are kept once each, in a table of
-distinct values that the columns index (index 0 is None); a token's text is a slice of the
-document's text.
+whether it is merged.  Strings and candidate tuples are kept once each, in a list of
+distinct values that the columns index (:class:`TokenValues`; index 0 is None); a token's
+text is a slice of the document's text.
+
+A text of one piece (:data:`pinyinize.pipeline.CHUNK_LIMIT` characters or fewer, as every
+chunk that annotate() renders) keeps its tokens as the stages made them: its table holds
+few of them, and building and reading columns would cost more than the tokens' memory.
 
 A table is immutable and behaves like the tuple of its tokens: ``len``, indexing (negative
 indices too), iteration, ``in``, ``index`` and ``count``; it equals a tuple, a list or
@@ -25,60 +29,101 @@ pickles.  A slice is a tuple of tokens (as a tuple's slice is a tuple), and so i
 from __future__ import annotations
 
 import operator
+import threading
 from array import array
 from collections.abc import Hashable, Iterable, Iterator, Sequence
 from itertools import accumulate, chain, islice, repeat
-from typing import Any, overload
+from typing import Any, NamedTuple, overload
 
 from pinyinize.types import Source, Syllable, Token
 
-__all__ = ["TokenTable", "TokenTableBuilder"]
+__all__ = ["TokenTable", "TokenTableBuilder", "TokenValues"]
 
 _new = tuple.__new__  # builds a named tuple from all its fields, skipping its Python __new__
-_NONE = 0  # the index of None in every table of values
+_NONE = 0  # the index of None in every list of values
 # Sources by code (0: none yet).  Codes are looked up by the member's identity: an Enum
 # member's hash is a Python-level call, too slow for a quarter of a million syllables.
 _SOURCES: tuple[Source | None, ...] = (None, *Source)
 _SOURCE_CODES = {id(source): code for code, source in enumerate(_SOURCES)}
 
 
-class _Values(dict[Hashable, int]):
-    """Distinct values (strings, tuples of strings, None) and their indices, in order."""
+class TokenValues(dict[Hashable, int]):
+    """Distinct values (strings, tuples of strings, None) and their indices, in order.
+
+    An Annotator keeps one for all the tables it builds, so that a text's values are mostly
+    found, not added.  It grows only with values never seen before: characters, readings,
+    candidate tuples and parts of speech, which the lexicon and the Han characters of
+    Unicode bound.  Threads may share it: a value is added under a lock, to the list before
+    the dict, so that an index any thread finds is already in the list.
+    """
 
     def __init__(self) -> None:
         super().__init__({None: _NONE})
         self.in_order: list[Any] = [None]
+        self._adding = threading.Lock()
 
     def __missing__(self, value: Hashable) -> int:
-        index = self[value] = len(self.in_order)
-        self.in_order.append(value)
-        return index
+        with self._adding:
+            index = self.get(value)
+            if index is None:  # not added by another thread meanwhile
+                index = len(self.in_order)
+                self.in_order.append(value)
+                self[value] = index
+            return index
+
+
+class TokenColumns(NamedTuple):
+    """Tokens as columns (the module docstring says what each holds)."""
+
+    values: list[Any]  # what the index columns (pos, chars, candidates, ...) index
+    # One entry more than there are tokens: the text's end and the number of syllables, so
+    # that token i ends where token i + 1 starts and its syllables stop where its next's do.
+    starts: array[int]
+    first_syllables: array[int]
+    is_han: array[int]
+    pos: array[int]
+    selected: array[int]
+    offsets: array[int]
+    chars: array[int]
+    candidates: array[int]
+    readings: array[int]
+    sources: array[int]
+    citations: array[int]
+    merged: array[int]
+
+
+_INDEXED = ("pos", "chars", "candidates", "readings", "citations")  # the columns into values
 
 
 class TokenTableBuilder:
     """Collects the tokens of ``text`` a piece at a time, then :meth:`build` the table.
 
-    Each piece's tokens must continue where the last piece's ended and cover their text
-    exactly; :meth:`extend` raises ValueError where they do not.
+    ``values`` are those the table's columns index (see :class:`TokenValues`); its own when
+    None.  Each piece's tokens must continue where the last piece's ended and cover their
+    text exactly; :meth:`extend` raises ValueError where they do not.
     """
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, values: TokenValues | None = None) -> None:
         self._text = text
         self._end = 0  # where the tokens so far end, in the text
-        self._values = _Values()
-        self._starts = array("q")
-        self._is_han = array("b")
-        self._pos = array("i")
-        self._selected = array("b")
-        self._first_syllables = array("i")
+        self._first_piece: tuple[Token, ...] = ()  # not yet in columns: it may be the only one
+        self._values = TokenValues() if values is None else values
+        self._columns = TokenColumns(
+            values=self._values.in_order,
+            starts=array("q"),
+            first_syllables=array("i"),
+            is_han=array("b"),
+            pos=array("i"),
+            selected=array("b"),
+            offsets=array("q"),
+            chars=array("i"),
+            candidates=array("i"),
+            readings=array("i"),
+            sources=array("b"),
+            citations=array("i"),
+            merged=array("b"),
+        )
         self._syllable_count = 0
-        self._offsets = array("q")
-        self._chars = array("i")
-        self._candidates = array("i")
-        self._readings = array("i")
-        self._sources = array("b")
-        self._citations = array("i")
-        self._merged = array("b")
 
     def extend(self, tokens: Iterable[Token], by: int = 0) -> None:
         """Add the tokens of a piece of the text that starts at ``by`` (their offsets count
@@ -86,78 +131,71 @@ class TokenTableBuilder:
         tokens = tuple(tokens)
         if not tokens:
             return
+        self._end = _covered_end(self._text, tokens, by, self._end)
+        if not self._first_piece and by == 0 and not self._columns.starts:
+            self._first_piece = tokens  # offsets already count from the text's start
+            return
+        if self._first_piece:
+            self._add(self._first_piece, 0)
+            self._first_piece = ()
+        self._add(tokens, by)
+
+    def _add(self, tokens: tuple[Token, ...], by: int) -> None:
         # Column by column through C-level maps: a Python loop over the tokens and
         # syllables cost more than the stages' own copies of them.
-        texts, starts, ends, is_han, pos, syllables, selected = zip(*tokens, strict=True)
-        self._check_cover(texts, starts, ends, by)
-        values = self._values
-        self._starts.extend(map(by.__add__, starts))
-        self._is_han.extend(map(bool, is_han))
-        self._pos.extend(map(values.__getitem__, pos))
-        self._selected.extend(map(bool, selected))
-        counted = accumulate(map(len, syllables), initial=self._syllable_count)
-        *firsts, self._syllable_count = counted
-        self._first_syllables.extend(firsts)
-        self._end = ends[-1] + by
-        self._extend_syllables(tuple(chain.from_iterable(syllables)), by)
-
-    def _check_cover(
-        self, texts: tuple[str, ...], starts: tuple[int, ...], ends: tuple[int, ...], by: int
-    ) -> None:
-        """Raise ValueError unless the tokens follow each other from where the last ones
-        ended, and each one's text is the text between its start and end."""
-        text = self._text
-        shifted = tuple(map(by.__add__, starts))
-        covers = (
-            shifted[0] == self._end
-            and starts[1:] == ends[:-1]
-            and tuple(map(len, texts)) == tuple(map(operator.sub, ends, starts))
-            and all(map(text.startswith, texts, shifted))
+        _, starts, _, is_han, pos, syllables, selected = zip(*tokens, strict=True)
+        columns, values = self._columns, self._values
+        columns.starts.extend(map(by.__add__, starts))
+        *firsts, self._syllable_count = accumulate(
+            map(len, syllables), initial=self._syllable_count
         )
-        if not covers:
-            raise ValueError(
-                f"the tokens of the text from offset {self._end} do not cover it exactly"
-            )
-
-    def _extend_syllables(self, syllables: tuple[Syllable, ...], by: int) -> None:
-        if not syllables:
+        columns.first_syllables.extend(firsts)
+        columns.is_han.extend(is_han)  # bools are ints
+        columns.pos.extend(map(values.__getitem__, pos))
+        columns.selected.extend(selected)
+        every = tuple(chain.from_iterable(syllables))
+        if not every:
             return
-        chars, offsets, candidates, readings, sources, citations, merged = zip(
-            *syllables, strict=True
-        )
-        values = self._values
-        self._offsets.extend(map(by.__add__, offsets) if by else offsets)
-        self._chars.extend(map(values.__getitem__, chars))
-        self._candidates.extend(map(values.__getitem__, candidates))
-        self._readings.extend(map(values.__getitem__, readings))
-        self._sources.extend(_source_codes(sources))
-        self._citations.extend(map(values.__getitem__, citations))
-        self._merged.extend(map(bool, merged))
+        chars, offsets, candidates, readings, sources, citations, merged = zip(*every, strict=True)
+        columns.offsets.extend(map(by.__add__, offsets) if by else offsets)
+        columns.chars.extend(map(values.__getitem__, chars))
+        columns.candidates.extend(map(values.__getitem__, candidates))
+        columns.readings.extend(map(values.__getitem__, readings))
+        columns.sources.extend(_source_codes(sources))
+        columns.citations.extend(map(values.__getitem__, citations))
+        columns.merged.extend(merged)
 
     def build(self) -> TokenTable:
         """The table of the tokens added so far, which must cover the whole text."""
         if self._end != len(self._text):
             raise ValueError(f"the tokens end at offset {self._end}, not at the text's end")
+        columns = self._columns
+        if not columns.starts:
+            return TokenTable(self._text, self._first_piece)
         return TokenTable(
             self._text,
-            self._values.in_order,
-            (
-                array("q", chain(self._starts, (self._end,))),
-                self._is_han,
-                self._pos,
-                self._selected,
-                array("i", chain(self._first_syllables, (self._syllable_count,))),
-            ),
-            (
-                self._offsets,
-                self._chars,
-                self._candidates,
-                self._readings,
-                self._sources,
-                self._citations,
-                self._merged,
+            columns._replace(
+                starts=columns.starts + array("q", (self._end,)),
+                first_syllables=columns.first_syllables + array("i", (self._syllable_count,)),
             ),
         )
+
+
+def _covered_end(text: str, tokens: tuple[Token, ...], by: int, end: int) -> int:
+    """Where ``tokens`` end in ``text``; ValueError unless they follow each other from
+    ``end``, where the tokens before them ended, and each one's text is the text between
+    its start and end."""
+    texts, starts, ends, *_ = zip(*tokens, strict=True)
+    first, last = starts[0] + by, ends[-1] + by
+    covers = (
+        first == end
+        and starts[1:] == ends[:-1]
+        and tuple(map(len, texts)) == tuple(map(operator.sub, ends, starts))
+        and "".join(texts) == text[first:last]
+    )
+    if not covers:
+        raise ValueError(f"the tokens of the text from offset {end} do not cover it exactly")
+    return last
 
 
 def _source_codes(sources: tuple[Source | None, ...]) -> array[int]:
@@ -168,27 +206,20 @@ def _source_codes(sources: tuple[Source | None, ...]) -> array[int]:
 
 
 class TokenTable(Sequence[Token]):
-    """The tokens of a text, in columns (see the module docstring); build one with
-    :class:`TokenTableBuilder`."""
+    """The tokens of a text, in columns or, for a text of one piece, as a tuple (see the
+    module docstring); built by :class:`TokenTableBuilder`."""
 
-    __slots__ = ("_syllable_columns", "_text", "_token_columns", "_values")
+    __slots__ = ("_columns", "_text")
 
-    def __init__(
-        self,
-        text: str,
-        values: list[Any],
-        token_columns: tuple[array[int], ...],
-        syllable_columns: tuple[array[int], ...],
-    ) -> None:
+    def __init__(self, text: str, tokens: TokenColumns | tuple[Token, ...]) -> None:
         self._text = text
-        self._values = values
-        # starts and first syllables have one entry more than there are tokens: the text's
-        # end and the number of syllables, so that token i ends where token i + 1 starts.
-        self._token_columns = token_columns
-        self._syllable_columns = syllable_columns
+        self._columns = tokens
 
     def __len__(self) -> int:
-        return len(self._token_columns[0]) - 1
+        columns = self._columns
+        if isinstance(columns, TokenColumns):
+            return len(columns.starts) - 1
+        return len(columns)
 
     @overload
     def __getitem__(self, index: int) -> Token: ...
@@ -197,63 +228,82 @@ class TokenTable(Sequence[Token]):
     def __getitem__(self, index: slice) -> tuple[Token, ...]: ...
 
     def __getitem__(self, index: int | slice) -> Token | tuple[Token, ...]:
+        if not isinstance(self._columns, TokenColumns):
+            return self._columns[index]
         if isinstance(index, slice):
             indices = range(len(self))[index]
             if indices.step == 1:
-                return tuple(self._tokens(indices.start, indices.stop))
+                return tuple(self._built(indices.start, indices.stop))
             return tuple(self[i] for i in indices)
         position = range(len(self))[index]  # raises IndexError as a tuple would
-        (token,) = self._tokens(position, position + 1)
+        (token,) = self._built(position, position + 1)
         return token
 
     def __iter__(self) -> Iterator[Token]:
-        return self._tokens(0, len(self))
+        if not isinstance(self._columns, TokenColumns):
+            return iter(self._columns)
+        return self._built(0, len(self))
 
     def __reversed__(self) -> Iterator[Token]:
-        return reversed(tuple(self))
+        columns = self._columns
+        return reversed(tuple(self) if isinstance(columns, TokenColumns) else columns)
 
-    def _tokens(self, first: int, stop: int) -> Iterator[Token]:
+    def _built(self, first: int, stop: int) -> Iterator[Token]:
         """Tokens ``first`` to ``stop`` (not included), built from the columns."""
+        columns = self._columns
+        assert isinstance(columns, TokenColumns)
         if first >= stop:
             return
-        # starts and first syllables one further: the last token's end and syllables' stop
-        starts, is_han, pos, selected, first_syllables = (
-            _window(column, first, stop + (len(column) > len(self)))
-            for column in self._token_columns
-        )
-        syllables = self._syllables(first_syllables[0], first_syllables[-1])
+        starts = _window(columns.starts, first, stop + 1)
+        first_syllables = _window(columns.first_syllables, first, stop + 1)
+        syllables = self._built_syllables(first_syllables[0], first_syllables[-1])
         text = self._text
-        values = self._values
-        for start, end, han, part, chosen, begin, after in zip(
+        for start, end, is_han, pos, selected, begin, after in zip(
             starts,
             islice(starts, 1, None),
-            map(bool, is_han),
-            map(values.__getitem__, pos),
-            map(bool, selected),
+            map(bool, _window(columns.is_han, first, stop)),
+            map(columns.values.__getitem__, _window(columns.pos, first, stop)),
+            map(bool, _window(columns.selected, first, stop)),
             first_syllables,
             islice(first_syllables, 1, None),
             strict=False,  # the ends (the next starts) are one fewer than the starts
         ):
             own = tuple(islice(syllables, after - begin)) if after > begin else ()
-            yield _new(Token, (text[start:end], start, end, han, part, own, chosen))
+            yield _new(Token, (text[start:end], start, end, is_han, pos, own, selected))
 
-    def _syllables(self, first: int, stop: int) -> Iterator[Syllable]:
+    def _built_syllables(self, first: int, stop: int) -> Iterator[Syllable]:
         """Syllables ``first`` to ``stop`` (not included), built from the columns."""
-        offsets, chars, candidates, readings, sources, citations, merged = (
-            _window(column, first, stop) for column in self._syllable_columns
-        )
-        value = self._values.__getitem__
+        columns = self._columns
+        assert isinstance(columns, TokenColumns)
+        value = columns.values.__getitem__
         fields = zip(
-            map(value, chars),
-            offsets,
-            map(value, candidates),
-            map(value, readings),
-            map(_SOURCES.__getitem__, sources),
-            map(value, citations),
-            map(bool, merged),
+            map(value, _window(columns.chars, first, stop)),
+            _window(columns.offsets, first, stop),
+            map(value, _window(columns.candidates, first, stop)),
+            map(value, _window(columns.readings, first, stop)),
+            map(_SOURCES.__getitem__, _window(columns.sources, first, stop)),
+            map(value, _window(columns.citations, first, stop)),
+            map(bool, _window(columns.merged, first, stop)),
             strict=True,
         )
         return map(_new, repeat(Syllable), fields)
+
+    def __reduce__(self) -> tuple[type[TokenTable], tuple[Any, ...]]:
+        """Pickled with only the values its columns use, not all its Annotator has seen."""
+        columns = self._columns
+        if not isinstance(columns, TokenColumns):
+            return TokenTable, (self._text, columns)
+        indexed = [getattr(columns, name) for name in _INDEXED]
+        used = sorted({_NONE}.union(*map(set, indexed)))  # None stays first, at _NONE
+        renumbered = {old: new for new, old in enumerate(used)}.__getitem__
+        compact = columns._replace(
+            values=[columns.values[index] for index in used],
+            **{
+                name: array("i", map(renumbered, column))
+                for name, column in zip(_INDEXED, indexed, strict=True)
+            },
+        )
+        return TokenTable, (self._text, compact)
 
     def __eq__(self, other: object) -> bool:
         if other is self:

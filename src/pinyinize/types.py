@@ -124,7 +124,12 @@ class Token(NamedTuple):
 
 
 class Document(NamedTuple):
-    """The input text and its tokens, which cover it exactly, in order."""
+    """The input text and its tokens, which cover it exactly, in order.
+
+    The stages pass tuples of tokens; :meth:`Annotator.analyze` gives a
+    :class:`pinyinize.token_table.TokenTable`, which keeps a long text's tokens in columns
+    and reads like their tuple (equal to it, indexed and sliced like it).
+    """
 
     text: str
     tokens: Sequence[Token] = ()

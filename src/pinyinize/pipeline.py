@@ -47,7 +47,6 @@ Stage = Callable[[Document], Document]
 # User words must beat any segmentation the lexicon prefers, so they count as very frequent.
 _USER_WORD_FREQUENCY = 10**9
 _DEFAULTS = AnnotationOptions()
-_new = tuple.__new__  # builds a named tuple from all its fields, skipping its Python __new__
 
 
 # Long input is analysed a piece at a time so that memory stays flat: pieces end at line

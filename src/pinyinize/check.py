@@ -388,7 +388,8 @@ class _Analysis:
         self.plain = plain
         self.annotator = annotator
         document = annotator.analyze(plain)
-        self.tokens: tuple[Token, ...] = document.tokens
+        # Indexed again and again: built once, not on each access to the table.
+        self.tokens: tuple[Token, ...] = tuple(document.tokens)
         self.token_starts = [token.start for token in self.tokens]
         self.han_runs = [match.span() for match in _HAN_RUN.finditer(plain)]
         self.readings = _readings_by_offset(document)

@@ -10,9 +10,7 @@ from __future__ import annotations
 import functools
 import gc
 import re
-import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from itertools import chain
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,8 +33,9 @@ from pinyinize.scan import HAN_RANGES, refuse_lone_surrogates, scan
 from pinyinize.segment import Segmenter
 from pinyinize.select import Selector
 from pinyinize.spell import spell, spelled_forms
+from pinyinize.token_table import TokenTableBuilder, TokenValues
 from pinyinize.tone_rules import ToneRules
-from pinyinize.types import Document, Syllable, Token
+from pinyinize.types import Document
 
 if TYPE_CHECKING:
     from pinyinize.numbers import NumberReader
@@ -48,7 +47,6 @@ Stage = Callable[[Document], Document]
 # User words must beat any segmentation the lexicon prefers, so they count as very frequent.
 _USER_WORD_FREQUENCY = 10**9
 _DEFAULTS = AnnotationOptions()
-_new = tuple.__new__  # builds a named tuple from all its fields, skipping its Python __new__
 
 
 # Long input is analysed a piece at a time so that memory stays flat: pieces end at line
@@ -81,37 +79,6 @@ def _break_before(text: str, start: int, stop: int) -> int:
         if last is not None and last.end() > start:
             return last.end()
     return stop  # a Han run longer than the limit: cut it (only its segmentation can suffer)
-
-
-def _shifted(tokens: Iterable[Token], by: int, start: int) -> Iterator[Token]:
-    """``tokens`` of a piece that starts at ``by``, with offsets counted from the text's start.
-
-    ``start`` is the first token's start, shifted (the end of the previous piece's last token,
-    the same int).  analyze() keeps every token of a text, so each holds as few objects of
-    its own as it can: a token starts at the very int its predecessor ends at, and its first
-    syllable's offset is that int too (an int is 32 bytes, and there are two per token)."""
-    for token in tokens:
-        end = token.end + by
-        syllables = token.syllables
-        if syllables:
-            syllables = _shifted_syllables(syllables, by, start)
-        text = sys.intern(token.text)  # words repeat: one string per distinct word
-        # All seven fields, as Token(...) would fill them but without its Python __new__.
-        yield _new(Token, (text, start, end, token.is_han, token.pos, syllables, token.selected))
-        start = end
-
-
-def _shifted_syllables(
-    syllables: tuple[Syllable, ...], by: int, start: int
-) -> tuple[Syllable, ...]:
-    """``syllables`` moved by ``by``; the first one's offset is ``start``, its token's int."""
-    first = syllables[0]
-    moved = [_new(Syllable, (first.char, start, *first[2:]))]
-    if by:
-        moved += [_new(Syllable, (s.char, s.offset + by, *s[2:])) for s in syllables[1:]]
-    else:
-        moved += syllables[1:]
-    return tuple(moved)
 
 
 def _require_text(text: object) -> None:
@@ -153,6 +120,8 @@ class Annotator:
         self._number_reader: NumberReader | None = None
         self._number_readings: NumberReadings | None = None
         self._tone_rules = {mode: ToneRules(mode, lexicon) for mode in Mode}
+        # The distinct strings and tuples that analyze()'s token tables index, kept for all.
+        self._token_values = TokenValues()
 
     def with_user_words(self, words: Mapping[str, tuple[str, ...]]) -> Annotator:
         """An Annotator that also knows ``words`` (as :func:`read_user_dictionary` gives them).
@@ -163,6 +132,7 @@ class Annotator:
         """
         derived = Annotator(lexicon=self.lexicon)
         derived._number_readings = self._number_readings  # the same lexicon's
+        derived._token_values = self._token_values
         derived._user_words = {**self._user_words, **words}
         derived._set_user_spellings(
             {
@@ -255,24 +225,15 @@ class Annotator:
         tone_rules = self._tone_rules[Mode(mode)]
         # Piece by piece, like readings(): each piece's intermediates (features, candidate
         # lattices, the stages' copies of the tokens) are freed before the next one, so only
-        # the final tokens grow with the text.  Pieces end at sentence ends, so the tone rules
-        # still see whole phrases.
-        tokens = tuple(chain.from_iterable(self._analyzed_pieces(text, tone_rules, numbers)))
-        return self._with_user_spellings(Document(text, tokens))
-
-    def _analyzed_pieces(
-        self, text: str, tone_rules: ToneRules, numbers: bool
-    ) -> Iterator[list[Token]]:
-        """The tokens of each piece of ``text``, offsets counted from the text's start; built
-        into one tuple as they come (no list of all tokens beside it)."""
-        by, start = 0, 0
+        # the final tokens grow with the text, and those in columns (a TokenTable: a few
+        # dozen bytes a token, where named tuples took hundreds).  Pieces end at sentence
+        # ends, so the tone rules still see whole phrases.
+        table = TokenTableBuilder(text, self._token_values)
+        by = 0  # where the piece starts in the text
         for piece in split_into_chunks(text):
-            tokens = self._analyze_piece(piece, tone_rules, numbers).tokens
-            shifted = list(_shifted(tokens, by, start))
-            if shifted:
-                start = shifted[-1].end
-            yield shifted
+            table.extend(self._analyze_piece(piece, tone_rules, numbers).tokens, by)
             by += len(piece)
+        return self._with_user_spellings(Document(text, table.build()))
 
     def _analyze_piece(self, text: str, tone_rules: ToneRules, numbers: bool = False) -> Document:
         # The cyclic garbage collector waits until the piece is done.  The stages build

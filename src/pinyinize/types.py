@@ -9,7 +9,7 @@ is always the token's text.  Readings are numbered (``huan2``); see :mod:`pinyin
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from enum import Enum
 from types import MappingProxyType
 from typing import NamedTuple
@@ -124,10 +124,15 @@ class Token(NamedTuple):
 
 
 class Document(NamedTuple):
-    """The input text and its tokens, which cover it exactly, in order."""
+    """The input text and its tokens, which cover it exactly, in order.
+
+    The stages pass tuples of tokens; :meth:`Annotator.analyze` gives a
+    :class:`pinyinize.token_table.TokenTable`, which keeps a long text's tokens in columns
+    and reads like their tuple (equal to it, indexed and sliced like it).
+    """
 
     text: str
-    tokens: tuple[Token, ...] = ()
+    tokens: Sequence[Token] = ()
     # A user dictionary's own spellings of its words, in tone marks (曾国藩: Zēng Guófān),
     # written instead of ours where every syllable of the word has the user's reading.
     spellings: Mapping[str, str] = _NO_SPELLINGS

@@ -16,7 +16,10 @@ processes, so nothing is cached from an earlier measurement:
 pinyin-pro is timed with its fastest call, ``pinyin(text, {type: 'array'})``.  The
 measurement processes are ``bench/speed_probe.py`` (Python) and ``bench/pinyin_pro.mjs
 --speed`` (node); ``--runs`` of them per system, median shown.  Ratio rows give each system /
-pypinyin (below 1 is better for time and memory, above 1 for throughput).
+pypinyin (below 1 is better for time and memory, above 1 for throughput).  The systems run
+in rounds, one process of each in turn, and the start-up and throughput ratios are medians
+of the ratios within a round: the machine's speed drifts, and a ratio of runs made minutes
+apart measures the drift as much as the systems.
 
 Example: ``python bench/speed.py --systems pinyinize pypinyin --chars 200000``
 """
@@ -36,6 +39,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 from systems import PinyinPro, SystemUnavailable
 
@@ -64,7 +68,7 @@ print(json.dumps(tracemalloc.get_traced_memory()[1]))
 
 @dataclass(frozen=True)
 class Measurement:
-    """Medians over the runs of one system."""
+    """Medians over the runs of one system, and what each run (round) gave, in order."""
 
     system: str
     start_up_s: float
@@ -74,6 +78,9 @@ class Measurement:
     text_chars_per_s: float | None
     lines_chars_per_s: float
     version: str
+    start_ups: tuple[float, ...] = ()
+    text_rates: tuple[float, ...] = ()
+    lines_rates: tuple[float, ...] = ()
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -152,39 +159,61 @@ def run_json(command: Sequence[str], env: dict[str, str] | None = None) -> objec
     return json.loads(completed.stdout.strip().splitlines()[-1])
 
 
-def start_up_s(system: str, runs: int, env: dict[str, str] | None) -> float:
-    """Median wall time of a process that imports, converts one sentence and exits."""
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(startup_command(system), capture_output=True, check=True, env=env)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+def start_up_s(system: str, env: dict[str, str] | None) -> float:
+    """Wall time of a process that imports, converts one sentence and exits."""
+    start = time.perf_counter()
+    subprocess.run(startup_command(system), capture_output=True, check=True, env=env)
+    return time.perf_counter() - start
 
 
-def measure(system: str, texts: tuple[Path, Path], args: argparse.Namespace) -> Measurement:
-    results = []
-    env = environment(system, args.compiled)
+def measure_all(
+    systems: Sequence[str], texts: tuple[Path, Path], args: argparse.Namespace
+) -> list[Measurement]:
+    """Every system, in rounds: each round runs each system once, in turn.
+
+    Why rounds: this machine's speed drifts by a third from minute to minute (a shared
+    virtual machine), and timing one system's runs after another's compared the systems at
+    different moments.  In rounds, each of a system's runs has a peer's run beside it, and
+    the ratios are the medians of those pairs (see ``table``)."""
+    envs = {system: environment(system, args.compiled) for system in systems}
+    results: dict[str, list[dict[str, Any]]] = {system: [] for system in systems}
+    start_ups: dict[str, list[float]] = {system: [] for system in systems}
     for run in range(args.runs):
-        print(f"{system}: run {run + 1}/{args.runs} ...", file=sys.stderr)
-        result = run_json(probe_command(system, *texts, args.repeats), env)
-        assert isinstance(result, dict)
-        results.append(result)
+        for system in systems:
+            print(f"{system}: run {run + 1}/{args.runs} ...", file=sys.stderr)
+            result = run_json(probe_command(system, *texts, args.repeats), envs[system])
+            assert isinstance(result, dict)
+            results[system].append(result)
+    for _ in range(args.startup_runs):
+        for system in systems:
+            start_ups[system].append(start_up_s(system, envs[system]))
+    return [summary(system, results[system], start_ups[system], envs[system]) for system in systems]
 
+
+def summary(
+    system: str,
+    results: Sequence[dict[str, Any]],
+    start_ups: Sequence[float],
+    env: dict[str, str] | None,
+) -> Measurement:
     def median(key: str) -> float:
         return statistics.median(float(result[key]) for result in results)
 
     first = results[0]
     chars = first["text_chars"]
+    has_text = first["text_s"] is not None
     return Measurement(
         system=system,
-        start_up_s=start_up_s(system, args.startup_runs, env),
+        start_up_s=statistics.median(start_ups),
         rss_load_mib=median("max_rss_kib") / 1024,
         rss_text_mib=median("rss_after_text_kib") / 1024,
         text_chars=int(first["text_chars"]),
-        text_chars_per_s=None if first["text_s"] is None else chars / median("text_s"),
+        text_chars_per_s=chars / median("text_s") if has_text else None,
         lines_chars_per_s=first["lines_chars"] / median("lines_s"),
         version=first.get("version") or version(system, env),
+        start_ups=tuple(start_ups),
+        text_rates=tuple(chars / r["text_s"] for r in results) if has_text else (),
+        lines_rates=tuple(first["lines_chars"] / r["lines_s"] for r in results),
     )
 
 
@@ -233,6 +262,13 @@ def _ratio(a: float | None, b: float | None) -> str:
     return "—" if a is None or b is None or b == 0 else f"{a / b:.2f}x"
 
 
+def _paired(ours: Sequence[float], theirs: Sequence[float]) -> str:
+    """The median of the ratios of runs made in the same round (see ``measure_all``)."""
+    if not ours or len(ours) != len(theirs):
+        return "—"
+    return f"{statistics.median(a / b for a, b in zip(ours, theirs, strict=True)):.2f}x"
+
+
 def table(measurements: Sequence[Measurement]) -> str:
     chars = measurements[0].text_chars if measurements else 0
     lines = [
@@ -250,11 +286,11 @@ def table(measurements: Sequence[Measurement]) -> str:
     for m in measurements if peer else ():
         if m is not peer and peer is not None:
             lines.append(
-                f"| {m.system} / {BASELINE} | {_ratio(m.start_up_s, peer.start_up_s)} "
+                f"| {m.system} / {BASELINE} | {_paired(m.start_ups, peer.start_ups)} "
                 f"| {_ratio(m.rss_load_mib, peer.rss_load_mib)} "
                 f"| {_ratio(m.rss_text_mib, peer.rss_text_mib)} "
-                f"| {_ratio(m.text_chars_per_s, peer.text_chars_per_s)} "
-                f"| {_ratio(m.lines_chars_per_s, peer.lines_chars_per_s)} |"
+                f"| {_paired(m.text_rates, peer.text_rates)} "
+                f"| {_paired(m.lines_rates, peer.lines_rates)} |"
             )
     return "\n".join(lines)
 
@@ -298,13 +334,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not (args.compiled / "pinyinize").is_dir():
             raise SystemExit(f"no compiled build in {args.compiled}: scripts/build_compiled.sh")
         systems.insert(systems.index("pinyinize") + 1 if "pinyinize" in systems else 0, COMPILED)
-    measurements = []
     notes = []
     with tempfile.TemporaryDirectory() as scratch:
         directory = Path(scratch)
         texts = write_texts(args.text, directory, args.chars)
-        for system in systems:
-            measurements.append(measure(system, texts, args))
+        measurements = measure_all(systems, texts, args)
         for system in ("pinyinize", COMPILED) if args.analyze_chars else ():
             if system in systems:
                 notes.append(analyze_peak_line(system, texts[0], args.analyze_chars, args))
@@ -314,7 +348,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"Text: {args.text.name} sentences ({_rate(lines_chars(args.text))} chars) one "
             f"call per line, and repeated to {args.chars:,} chars for one call; "
             f"median of {args.runs} process(es), best of {args.repeats} pass(es) each; "
-            f"start-up median of {args.startup_runs} processes. pinyin-pro: "
+            f"start-up median of {args.startup_runs} processes. The systems run in rounds "
+            f"(one process of each in turn), and the ratio rows of start-up and throughput "
+            f"are medians of the ratios within a round. pinyin-pro: "
             "`pinyin(text, {type: 'array'})`." + (f" {G2PM_NOTE}" if "g2pM" in systems else ""),
             *notes,
             bare_line(systems),

@@ -32,7 +32,7 @@ from pinyinize.render.pieces import Piece, pieces
 from pinyinize.scan import HAN_RANGES, refuse_lone_surrogates, scan
 from pinyinize.segment import Segmenter
 from pinyinize.select import Selector
-from pinyinize.spell import spell, spelled_forms
+from pinyinize.spell import spell_into
 from pinyinize.token_table import TokenTableBuilder, TokenValues
 from pinyinize.tone_rules import ToneRules
 from pinyinize.types import Document
@@ -283,23 +283,11 @@ class Annotator:
         """
         _require_text(text)  # here too: offsets in errors count from the start of the text
         style = Tones(tones)
-        spelled = spelled_forms(style)  # a text has a few hundred distinct readings
         result: list[str | None] = []
         tone_rules = self._tone_rules[Mode(mode)]
         for chunk in split_into_chunks(text):
             readings: list[str | None] = [None] * len(chunk)
-            for token in self._analyze_piece(chunk, tone_rules, numbers).tokens:
-                if token.is_number and token.syllables[-1].offset == token.start:
-                    whole = " ".join(spell(s.reading or "", style) for s in token.syllables)
-                    readings[token.start] = whole
-                    continue
-                for syllable in token.syllables:
-                    reading = syllable.reading
-                    if reading:
-                        surface = spelled.get(reading)
-                        if surface is None:
-                            surface = spelled[reading] = spell(reading, style)
-                        readings[syllable.offset] = surface
+            spell_into(readings, self._analyze_piece(chunk, tone_rules, numbers).tokens, style)
             result.extend(readings)
         return result
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from pinyinize.options import Tones
+from pinyinize.types import Token
 
 __all__ = [
     "STYLE_REGISTRY",
@@ -25,6 +26,7 @@ __all__ = [
     "parse_marked",
     "register_style",
     "spell",
+    "spell_into",
     "spell_word",
     "spelled_forms",
     "split_syllable",
@@ -252,6 +254,32 @@ def spelled_forms(tones: Tones | str) -> dict[str, str]:
     if table is None or len(table) >= _SPELLED_LIMIT:
         table = _SPELLED[key] = {}
     return table
+
+
+def spell_into(readings: list[str | None], tokens: Iterable[Token], tones: Tones | str) -> None:
+    """Write the spelling of each syllable of ``tokens`` at its offset in ``readings``: what
+    :meth:`Annotator.readings` gives for a piece of the text.
+
+    A number token said digit by digit has a syllable per digit, each at its digit; any
+    other puts its whole reading, syllables separated by spaces, at its first character.
+    Here rather than in the pipeline: it runs once per character, and this module is one
+    that the compiled build compiles (setup.py)."""
+    spelled = spelled_forms(tones)
+    for token in tokens:
+        syllables = token.syllables
+        if not syllables:
+            continue
+        if not token.is_han and syllables[-1].offset == token.start:  # a whole number
+            whole = " ".join(spell(s.reading or "", tones) for s in syllables)
+            readings[token.start] = whole
+            continue
+        for syllable in syllables:
+            reading = syllable.reading
+            if reading:
+                surface = spelled.get(reading)
+                if surface is None:
+                    surface = spelled[reading] = spell(reading, tones)
+                readings[syllable.offset] = surface
 
 
 @functools.lru_cache(maxsize=16384)

@@ -149,6 +149,7 @@ class Lexicon:
         self.total_frequency = image.total_frequency or 1
         self.log_total = math.log(self.total_frequency)
         self._simplify_table: dict[int, int] | None = None  # built on first use
+        self._last_simplified: tuple[str, str] = ("", "")  # see simplify()
         # word → positions of its lexical neutral tones (a few hundred words), kept apart from
         # the readings so that citation mode can leave them out.
         self._neutral = _neutral_positions(image, neutral or {})
@@ -230,14 +231,25 @@ class Lexicon:
 
     def simplify(self, text: str) -> str:
         """Map traditional characters one-to-one to simplified ones (same length)."""
+        last = self._last_simplified
+        if last[0] is text:  # the same piece, from the next stage
+            return last[1]
         if self._simplify_table is None:
             self._simplify_table = self._image.simplify_table()
-        return text.translate(self._simplify_table)
+        simplified = text.translate(self._simplify_table)
+        # Segmenter, look-up and model each simplify the piece they are given, the same
+        # string object: remember the last one (a twentieth of a long text's time went into
+        # translating each piece three times).  Words are not remembered: they would push
+        # the piece out, and their readers cache what they find by word anyway.
+        if _REMEMBER_SIMPLIFIED[0] <= len(text) <= _REMEMBER_SIMPLIFIED[1]:
+            self._last_simplified = (text, simplified)  # one assignment: safe across threads
+        return simplified
 
     def __contains__(self, word: object) -> bool:
         return isinstance(word, str) and self._image.word_index(word) >= 0
 
 
+_REMEMBER_SIMPLIFIED = (16, 1 << 16)  # lengths of the texts simplify() remembers (pieces)
 _CACHE_SIZE = 1 << 18  # entries per look-up cache: tens of MB at most, a long text's working set
 _CHAR_CACHE_SIZE = 1 << 14
 

@@ -7,6 +7,7 @@ spell + render.  The numbers stage (:mod:`pinyinize.numbers`) runs only when ask
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
 import re
@@ -79,6 +80,28 @@ def _break_before(text: str, start: int, stop: int) -> int:
         if last is not None and last.end() > start:
             return last.end()
     return stop  # a Han run longer than the limit: cut it (only its segmentation can suffer)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector waits while a piece is analysed and its tokens read.
+
+    The stages build thousands of tokens and syllables (named tuples, which it always
+    tracks) that live until the next stage has copied them, and the last stage's until the
+    caller has read them: collections in the middle of a piece walked them again and again
+    and moved them into the old generation, whose full collections took a sixth of a long
+    text's time; and a collection just after the stages, while the caller still held the
+    piece's tokens, walked them all once more (a twentieth of the time).  Once the caller
+    has read them they are gone (freed by reference counting), and the collection that
+    follows finds little to walk.  The stages make no reference cycles, so nothing waits
+    for a collector meanwhile."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:  # as it was: a caller that turned it off keeps it off
+            gc.enable()
 
 
 def _require_text(text: object) -> None:
@@ -231,33 +254,22 @@ class Annotator:
         table = TokenTableBuilder(text, self._token_values)
         by = 0  # where the piece starts in the text
         for piece in split_into_chunks(text):
-            table.extend(self._analyze_piece(piece, tone_rules, numbers).tokens, by)
+            with _collector_paused():
+                table.extend(self._analyze_piece(piece, tone_rules, numbers).tokens, by)
             by += len(piece)
         return self._with_user_spellings(Document(text, table.build()))
 
     def _analyze_piece(self, text: str, tone_rules: ToneRules, numbers: bool = False) -> Document:
-        # The cyclic garbage collector waits until the piece is done.  The stages build
-        # thousands of tokens and syllables (named tuples, which it always tracks) that live
-        # until the next stage has copied them: collections in the middle of a piece walked
-        # them again and again and moved them into the old generation, whose full
-        # collections then took a sixth of a long text's time.  Between pieces they are
-        # gone (freed by reference counting), and a collection there finds little to walk.
-        # The stages make no reference cycles, so nothing waits for a collector meanwhile.
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
-            document = Document(text)
-            for name, stage in self.stages.items():
-                document = stage(document)
-                if not isinstance(document, Document):
-                    kind = type(document).__name__
-                    raise TypeError(f"stage {name!r} returned {kind}, not Document")
-            if numbers:
-                document = self.number_reader(document)
-            return tone_rules(document)
-        finally:
-            if collecting:  # as it was: a caller that turned it off keeps it off
-                gc.enable()
+        """One piece through the stages; callers run it under ``_collector_paused``."""
+        document = Document(text)
+        for name, stage in self.stages.items():
+            document = stage(document)
+            if not isinstance(document, Document):
+                kind = type(document).__name__
+                raise TypeError(f"stage {name!r} returned {kind}, not Document")
+        if numbers:
+            document = self.number_reader(document)
+        return tone_rules(document)
 
     def _with_user_spellings(self, document: Document) -> Document:
         """The document with the user's own spellings of words, for the renderers."""
@@ -287,7 +299,8 @@ class Annotator:
         tone_rules = self._tone_rules[Mode(mode)]
         for chunk in split_into_chunks(text):
             readings: list[str | None] = [None] * len(chunk)
-            spell_into(readings, self._analyze_piece(chunk, tone_rules, numbers).tokens, style)
+            with _collector_paused():
+                spell_into(readings, self._analyze_piece(chunk, tone_rules, numbers).tokens, style)
             result.extend(readings)
         return result
 

@@ -141,6 +141,9 @@ class Annotator:
         self._disambiguator = disambiguator
         self._stages: dict[str, Stage] | None = None
         self._number_reader: NumberReader | None = None
+        # Built on first use, and handed on by with_user_words (the syllables of numbers
+        # depend on the lexicon only): so a plain attribute, not a cached_property like
+        # _reads_char, which depends on this annotator's user words.
         self._number_readings: NumberReadings | None = None
         self._tone_rules = {mode: ToneRules(mode, lexicon) for mode in Mode}
         # The distinct strings and tuples that analyze()'s token tables index, kept for all.

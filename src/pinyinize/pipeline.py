@@ -37,10 +37,10 @@ from pinyinize.spell import spell_into
 from pinyinize.token_table import TokenTableBuilder, TokenValues
 from pinyinize.tone_rules import ToneRules
 from pinyinize.types import Document
+from pinyinize.userdict import read_user_dictionary, spellings_written
 
 if TYPE_CHECKING:
     from pinyinize.numbers import NumberReader
-from pinyinize.userdict import read_user_dictionary, spellings_written
 
 __all__ = ["Annotator", "Stage", "split_into_chunks"]
 
